@@ -1,0 +1,35 @@
+import HTTPTypes
+import NIOCore
+
+/// A client request as the gateway received it, body already read within `server.max_body`.
+public struct GatewayRequest: Sendable {
+    public var method: String
+    /// The raw request target, path and query, exactly as sent.
+    public var target: String
+    public var headers: HTTPFields
+    public var body: ByteBuffer
+    /// The peer's IP address (no port), if the connection has one.
+    public var remoteAddress: String?
+
+    public init(method: String, target: String, headers: HTTPFields, body: ByteBuffer, remoteAddress: String?) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The raw path, before any `?`.
+    public var path: Substring {
+        target.firstIndex(of: "?").map { target[..<$0] } ?? Substring(target)
+    }
+
+    /// The raw query after the first `?`, nil when there is none.
+    public var query: Substring? {
+        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+    }
+
+    public func header(_ name: String) -> String? {
+        HTTPField.Name(name).flatMap { headers[$0] }
+    }
+}

@@ -1,0 +1,99 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The Hummingbird side of the gateway: turns a request into an `Exchange`, reads the body within
+/// `server.max_body`, runs the plugin chain under `server.request_timeout`, and writes the answer.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = GatewayRequestContext
+
+    let runtime: RuntimeHolder
+    let observer: @Sendable (GatewayResponse) -> Void
+
+    public init(runtime: RuntimeHolder, observer: @escaping @Sendable (GatewayResponse) -> Void = { _ in }) {
+        self.runtime = runtime
+        self.observer = observer
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let runtime = runtime.current
+        let client = GatewayRequest(
+            method: request.method.rawValue, target: request.head.path ?? "/", headers: request.headers, body: ByteBuffer(),
+            remoteAddress: context.remoteAddress)
+        let exchange = Exchange(request: client, requestId: RequestID.accept(request.headers[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
+        let response = await RequestDeadline.run(timeout: runtime.requestTimeout) {
+            await Self.handle(request, exchange, runtime)
+        } onTimeout: {
+            var late = exchange
+            late.format = FormatNegotiation.negotiate(
+                route: nil, query: client.query, accept: client.header("Accept"), contentType: client.header("Content-Type"),
+                defaultFormat: runtime.defaultFormat)
+            // The body may still be arriving: do not read the next request from this connection.
+            var response = late.reply(.requestTimeout())
+            response.closeConnection = true
+            return response
+        }
+        observer(response)
+        return Self.hummingbirdResponse(response)
+    }
+
+    static func handle(_ request: Request, _ exchange: Exchange, _ runtime: GatewayRuntime) async -> GatewayResponse {
+        var exchange = exchange
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > runtime.maxBody {
+            var response = exchange.reply(.requestTooLarge(limit: runtime.maxBody))
+            response.closeConnection = true
+            return response
+        }
+        do {
+            var request = request
+            exchange.request.body = try await request.collectBody(upTo: runtime.maxBody)
+        } catch is NIOTooManyBytesError {
+            var response = exchange.reply(.requestTooLarge(limit: runtime.maxBody))
+            response.closeConnection = true
+            return response
+        } catch {
+            return exchange.reply(.badRequest("RequestBodyUnreadable", "The request body could not be read"))
+        }
+        return await runtime.pipeline.run(exchange)
+    }
+
+    static func hummingbirdResponse(_ response: GatewayResponse) -> Response {
+        var fields = HTTPFields()
+        for header in response.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        if fields[.xRequestID] == nil { fields[.xRequestID] = response.exchange.requestId }
+        if response.closeConnection { fields[.connection] = "close" }
+        return Response(status: HTTPResponse.Status(code: response.status), headers: fields, body: .init(byteBuffer: response.body))
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-Id")!
+}
+
+/// `X-Request-Id`: the client's when it is a plain token (SPEC §4.3), otherwise a fresh random one.
+enum RequestID {
+    static func accept(_ given: String?) -> String {
+        if let given, (1...64).contains(given.utf8.count), given.utf8.allSatisfy(isAllowed) { return given }
+        return generate()
+    }
+
+    static func generate() -> String {
+        let high = String(UInt64.random(in: .min ... .max), radix: 16)
+        let low = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+    }
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
+}

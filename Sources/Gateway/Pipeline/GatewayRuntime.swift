@@ -1,0 +1,33 @@
+import Synchronization
+
+/// Everything a request needs that comes from the configuration, as one immutable snapshot; a reload
+/// swaps the whole snapshot, so a request never sees half of two configurations.
+public struct GatewayRuntime: Sendable {
+    public var pipeline: Pipeline
+    public var maxBody: Int
+    public var requestTimeout: Duration
+    public var defaultFormat: WireFormat
+    public var style: WireStyle
+
+    public init(pipeline: Pipeline, maxBody: Int, requestTimeout: Duration, defaultFormat: WireFormat, style: WireStyle) {
+        self.pipeline = pipeline
+        self.maxBody = maxBody
+        self.requestTimeout = requestTimeout
+        self.defaultFormat = defaultFormat
+        self.style = style
+    }
+}
+
+public final class RuntimeHolder: Sendable {
+    private let state: Mutex<GatewayRuntime>
+
+    public init(_ runtime: GatewayRuntime) {
+        state = Mutex(runtime)
+    }
+
+    public var current: GatewayRuntime { state.withLock { $0 } }
+
+    public func replace(with runtime: GatewayRuntime) {
+        state.withLock { $0 = runtime }
+    }
+}

@@ -1,0 +1,38 @@
+import Synchronization
+
+/// Runs work with a deadline without cancelling it: when `server.request_timeout` fires the client
+/// gets its answer, but a forward already sent runs on so that its outcome is still recorded.
+enum RequestDeadline {
+    static func run<T: Sendable>(
+        timeout: Duration, work: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> T
+    ) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let once = ResumeOnce(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                if !Task.isCancelled { once.resume(onTimeout()) }
+            }
+            Task {
+                let value = await work()
+                timer.cancel()
+                once.resume(value)
+            }
+        }
+    }
+}
+
+private final class ResumeOnce<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, Never>?>
+
+    init(_ continuation: CheckedContinuation<T, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: T) {
+        let pending = continuation.withLock { state -> CheckedContinuation<T, Never>? in
+            defer { state = nil }
+            return state
+        }
+        pending?.resume(returning: value)
+    }
+}

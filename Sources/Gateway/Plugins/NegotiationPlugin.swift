@@ -1,0 +1,33 @@
+/// Picks the response format of every call the way ServiceStack would (SPEC §4.2) and refuses JSONP on
+/// resend calls: a `?callback=` response is script, and ServiceStack forces its errors to status 200.
+public struct NegotiationPlugin: GatewayPlugin {
+    public struct Settings: Sendable {
+        public var defaultFormat = WireFormat.json
+        public init() {}
+    }
+
+    let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
+        var exchange = exchange
+        let request = exchange.request
+        exchange.format = FormatNegotiation.negotiate(
+            route: exchange.resendRoute, query: request.query, accept: request.header("Accept"),
+            contentType: request.header("Content-Type"), defaultFormat: settings.defaultFormat)
+        if exchange.route == .resend, let callback = QueryString.firstValue(named: "callback", in: request.query), !callback.isEmpty {
+            return exchange.reply(.badRequest("JsonpNotSupported", "JSONP (?callback=) is not supported on this resource"))
+        }
+        return try await next(exchange)
+    }
+}
+
+extension NegotiationPlugin.Settings {
+    public init(_ config: GatewayConfig) {
+        self.init()
+        defaultFormat = config.server.defaultFormat
+    }
+}

@@ -1,0 +1,67 @@
+/// Tells resend calls from pass-through calls and refuses every other spelling of the resend service
+/// (SPEC §4.1; the path rules are in `ResendPath`).
+public struct RoutePlugin: GatewayPlugin {
+    public struct Settings: Sendable {
+        /// Other paths are forwarded unchanged; false answers them 404.
+        public var passthrough = true
+        /// Methods accepted on the resend route, upper-case.
+        public var resendMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        public var defaultFormat = WireFormat.json
+
+        public init() {}
+    }
+
+    let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
+        var exchange = exchange
+        let request = exchange.request
+        switch ResendPath.classify(request.path) {
+        case .resend(let route):
+            exchange.route = .resend
+            exchange.resendRoute = route
+            if request.method == "OPTIONS" {
+                // CORS preflight: the upstream answers it; it never runs the service.
+                exchange.route = .passthrough
+                return try await next(exchange)
+            }
+            guard settings.resendMethods.contains(request.method) else {
+                return refuse(exchange, .methodNotAllowed(request.method, allowed: settings.resendMethods))
+            }
+            if request.header("X-Http-Method-Override") != nil || QueryString.firstValue(named: "X-Http-Method-Override", in: request.query) != nil {
+                return refuse(exchange, .badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
+            }
+            return try await next(exchange)
+        case .passthrough:
+            exchange.route = .passthrough
+            guard settings.passthrough else { return refuse(exchange, .notFound(String(request.path))) }
+            return try await next(exchange)
+        case .refused(let reason):
+            return refuse(exchange, .badRequest("InvalidPath", reason))
+        case .notFound:
+            return refuse(exchange, .notFound(String(request.path)))
+        }
+    }
+
+    /// Refusals are answered before the negotiation plugin runs, so they negotiate their own format.
+    private func refuse(_ exchange: Exchange, _ error: GatewayError) -> GatewayResponse {
+        var exchange = exchange
+        exchange.format = FormatNegotiation.negotiate(
+            route: exchange.resendRoute, query: exchange.request.query, accept: exchange.request.header("Accept"),
+            contentType: exchange.request.header("Content-Type"), defaultFormat: settings.defaultFormat)
+        return exchange.reply(error)
+    }
+}
+
+extension RoutePlugin.Settings {
+    public init(_ config: GatewayConfig) {
+        self.init()
+        passthrough = config.routes.passthrough
+        resendMethods = config.routes.resendMethods
+        defaultFormat = config.server.defaultFormat
+    }
+}
