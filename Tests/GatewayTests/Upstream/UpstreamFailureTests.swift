@@ -1,0 +1,102 @@
+import Foundation
+import Gateway
+import Testing
+
+@Suite("Upstream failures through a live gateway")
+struct UpstreamFailureTests {
+    @Test func closedPortAnswers502WithinTheConnectTimeoutAfterOneRetry() async throws {
+        let port = try closedPort()
+        try await withGateway(sections: ["upstream": ["connect_timeout = \"1s\""]], upstreamURL: "http://127.0.0.1:\(port)") { gateway in
+            let response = await gateway.client.send("GET", gateway.base + Fixtures.resendPath())
+            #expect(response.status == 502)
+            #expect(response.body.contains("UpstreamUnavailable"))
+            #expect(response.milliseconds < 2500)
+            #expect(gateway.records.last?.record.retried == true)
+            #expect(gateway.records.last?.record.decision == .upstreamError)
+        }
+    }
+
+    @Test func hangingUpstreamAnswers504WithinTheTotalTimeout() async throws {
+        var stub = StubOptions()
+        stub.hangEvery = 1
+        try await withGateway(stub: stub, sections: ["upstream": ["timeout = \"1s\""]]) { gateway in
+            let response = await gateway.client.send("GET", gateway.base + Fixtures.resendPath(), headers: ["Accept: application/xml"])
+            #expect(response.status == 504)
+            #expect(response.header("Content-Type") == "application/xml")
+            #expect(response.body.contains("<d2p1:ErrorCode>UpstreamTimeout</d2p1:ErrorCode>"))
+            #expect(response.milliseconds >= 900 && response.milliseconds < 3000)
+            #expect(gateway.records.last?.record.retried == false)
+            let report = try await gateway.sent()
+            #expect(report.total == 1)
+        }
+    }
+
+    /// libcurl 7.88 silently re-sends a request on a reused connection that closed without answering.
+    /// The pool is warmed first, so the resend goes out on a reused connection.
+    @Test func upstreamClosingAfterReadingIsNeverResent() async throws {
+        try await withGateway { gateway in
+            for _ in 0..<5 { _ = await gateway.client.send("GET", gateway.base + "/warm") }
+            let before = try await gateway.sent().requests
+            _ = await gateway.client.send("POST", gateway.stubBase + "/__stub/faults?close_next=1")
+            let response = await gateway.client.send("POST", gateway.base + Fixtures.resendPath())
+            #expect(response.status == 502)
+            #expect(response.body.contains("UpstreamOutcomeUnknown"))
+            let after = try await gateway.sent().requests
+            // faults call + exactly one copy of the resend + this report
+            #expect(after - before == 3)
+            #expect(gateway.records.last?.record.retried == false)
+        }
+    }
+
+    @Test func responseLargerThanMaxResponseIsAFailureAfterSending() async throws {
+        try await withGateway(sections: ["upstream": ["max_response = \"1KiB\""]]) { gateway in
+            let response = await gateway.client.send("POST", gateway.base + "/echo", body: String(repeating: "y", count: 4096))
+            #expect(response.status == 502)
+            #expect(response.body.contains("UpstreamOutcomeUnknown"))
+        }
+    }
+
+    @Test func forwardsBeyondMaxInflightAreShedWith503() async throws {
+        var stub = StubOptions()
+        stub.latencyMilliseconds = 400
+        try await withGateway(stub: stub, sections: ["upstream": ["max_inflight = 2"]]) { gateway in
+            let responses = await withTaskGroup(of: TestHTTPClient.Response.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { await gateway.client.send("GET", gateway.base + Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid())) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let shed = responses.filter { $0.status == 503 }
+            #expect(responses.filter { $0.status == 200 }.count >= 2)
+            #expect(!shed.isEmpty)
+            #expect(shed.allSatisfy { $0.header("Retry-After") == "1" && $0.body.contains("Overloaded") })
+        }
+    }
+
+    @Test func requestTimeoutAnswersButTheForwardStillCompletes() async throws {
+        var stub = StubOptions()
+        stub.latencyMilliseconds = 1500
+        try await withGateway(stub: stub, sections: ["server": ["request_timeout = \"1s\""]]) { gateway in
+            let response = await gateway.client.send("GET", gateway.base + Fixtures.resendPath())
+            #expect(response.status == 504)
+            #expect(response.body.contains("RequestTimeout"))
+            try await Task.sleep(for: .milliseconds(1200))
+            let report = try await gateway.sent()
+            #expect(report.total == 1)
+        }
+    }
+}
+
+/// A loopback port with nothing listening on it.
+func closedPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
