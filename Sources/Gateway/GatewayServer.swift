@@ -24,6 +24,8 @@ public final class GatewayServer: Sendable {
         self.config = config
         self.logger = logger
         self.observer = observer
+        if let refusal = FeatureAvailability.refusals(config).first { throw refusal }
+        for warning in FeatureAvailability.warnings(config) { logger.warning("\(warning)") }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
         let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: InflightCounter())
         runtime = RuntimeHolder(GatewayRuntime(config, forwarder: forwarder))

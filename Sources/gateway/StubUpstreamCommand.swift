@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Gateway
 
 /// `gateway stub-upstream`: a local stand-in for the Platform API.
@@ -26,6 +27,7 @@ struct StubUpstreamCommand: AsyncParsableCommand {
         options.hangEvery = max(0, hangEvery)
         let stub = try await StubUpstream.start(options)
         print("stub upstream listening on \(address.host):\(stub.port) (formats: \(format.rawValue)); invitations at GET /__stub/sent")
+        fflush(stdout)
         try await stub.wait()
     }
 }

@@ -46,6 +46,25 @@ struct ConfigLoaderTests {
         #expect(config.auth.apiKeys[0].sha256.count == 32)
     }
 
+    @Test func dockerImageConfigDiffersOnlyInAdminAddressAndStorePath() throws {
+        let path = F.repositoryRoot().appendingPathComponent("docker/gateway.conf").path
+        let report = ConfigLoader.load(path: path, environment: [:])
+        #expect(report.problems.map(\.description) == [])
+        let config = try #require(report.config)
+        #expect(config.admin.listen.description == "0.0.0.0:9901")
+        #expect(config.store.path == "/var/lib/gateway/state.db")
+        var expected = GatewayConfig.defaults
+        expected.auth.apiKeys = config.auth.apiKeys
+        expected.admin = config.admin
+        expected.store.path = config.store.path
+        #expect(config == expected)
+    }
+
+    @Test func localExampleConfigIsValid() {
+        let path = F.repositoryRoot().appendingPathComponent("examples/local.conf").path
+        #expect(ConfigLoader.load(path: path, environment: [:]).problems.map(\.description) == [])
+    }
+
     @Test func everyValueIsRead() throws {
         let text = """
         [server]
