@@ -26,8 +26,9 @@ struct StubUpstreamCommand: AsyncParsableCommand {
         options.failEvery = max(0, failEvery)
         options.hangEvery = max(0, hangEvery)
         let stub = try await StubUpstream.start(options)
-        print("stub upstream listening on \(address.host):\(stub.port) (formats: \(format.rawValue)); invitations at GET /__stub/sent")
-        fflush(stdout)
+        let banner = "stub upstream listening on \(address.host):\(stub.port) (formats: \(format.rawValue)); invitations at GET /__stub/sent\n"
+        // Unbuffered, so that a script reading a pipe sees it at once.
+        FileHandle.standardOutput.write(Data(banner.utf8))
         try await stub.wait()
     }
 }
