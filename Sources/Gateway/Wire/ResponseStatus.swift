@@ -25,11 +25,19 @@ public struct ResponseError: Sendable, Equatable {
     public var errorCode: String?
     public var fieldName: String?
     public var message: String?
+    /// `ResponseError.Meta` (ServiceStack ≥ 4.0.44), in wire order; validators put placeholder values here.
+    public var meta: [(key: String, value: String)]?
 
-    public init(errorCode: String?, fieldName: String?, message: String?) {
+    public init(errorCode: String?, fieldName: String?, message: String?, meta: [(key: String, value: String)]? = nil) {
         self.errorCode = errorCode
         self.fieldName = fieldName
         self.message = message
+        self.meta = meta
+    }
+
+    public static func == (lhs: ResponseError, rhs: ResponseError) -> Bool {
+        lhs.errorCode == rhs.errorCode && lhs.fieldName == rhs.fieldName && lhs.message == rhs.message
+            && lhs.meta?.map(\.key) == rhs.meta?.map(\.key) && lhs.meta?.map(\.value) == rhs.meta?.map(\.value)
     }
 }
 

@@ -25,6 +25,7 @@ public enum ResponseStatusJSON {
         if let code = error.errorCode { members.append(key("ErrorCode", style) + ":" + JSONText.quote(code)) }
         if let field = error.fieldName { members.append(key("FieldName", style) + ":" + JSONText.quote(field)) }
         if let message = error.message { members.append(key("Message", style) + ":" + JSONText.quote(message)) }
+        if let meta = error.meta { members.append(key("Meta", style) + ":" + dictionary(meta)) }
         return "{" + members.joined(separator: ",") + "}"
     }
 

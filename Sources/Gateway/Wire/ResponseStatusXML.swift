@@ -42,7 +42,7 @@ public enum ResponseStatusXML {
                 out += element("\(p)ErrorCode", error.errorCode)
                 out += element("\(p)FieldName", error.fieldName)
                 out += element("\(p)Message", error.message)
-                out += "<\(p)Meta xmlns:\(errorMetaPrefix)=\"\(WireStyle.arrays)\" i:nil=\"true\" />"
+                out += meta("\(p)Meta", error.meta, prefix: errorMetaPrefix)
                 out += "</\(p)ResponseError>"
             }
             out += "</\(p)Errors>"
