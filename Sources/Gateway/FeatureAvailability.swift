@@ -1,24 +1,6 @@
-/// Configured guarantees this version cannot give yet. Serving anyway would be a silent surprise, so an
-/// authentication mode that is not implemented stops start-up (it would let unauthenticated resends
-/// through), and the missing duplicate and flood protection is logged as a warning at start.
+/// Configured guarantees this version cannot give yet, logged as warnings at start so that nobody
+/// mistakes their absence for protection.
 public enum FeatureAvailability {
-    public struct Unavailable: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public static func refusals(_ config: GatewayConfig) -> [Unavailable] {
-        switch config.auth.mode {
-        case .none:
-            return []
-        case .apiKey, .jwt, .forward:
-            return [
-                Unavailable(
-                    description: "auth.mode = \"\(config.auth.mode.rawValue)\" is not implemented by this version: resends would reach the upstream "
-                        + "unauthenticated. Use auth.mode = \"none\" on a trusted network until it is.")
-            ]
-        }
-    }
-
     public static func warnings(_ config: GatewayConfig) -> [String] {
         var warnings = [
             "idempotency keys and duplicate suppression ([idempotency]) are not enforced by this version: every copy of a resend is forwarded"

@@ -24,11 +24,10 @@ public final class GatewayServer: Sendable {
         self.config = config
         self.logger = logger
         self.observer = observer
-        if let refusal = FeatureAvailability.refusals(config).first { throw refusal }
         for warning in FeatureAvailability.warnings(config) { logger.warning("\(warning)") }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
         let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: InflightCounter())
-        runtime = RuntimeHolder(GatewayRuntime(config, forwarder: forwarder))
+        runtime = RuntimeHolder(try GatewayRuntime(config, environment: environment, forwarder: forwarder))
     }
 
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or `shutdown()`.

@@ -20,6 +20,10 @@ public struct Exchange: Sendable {
     /// The format gateway-made responses are written in.
     public var format: WireFormat
     public var style: WireStyle
+    /// The validated resend DTO, once bound.
+    public var resend: ConnectionRequestResend?
+    /// What the upstream receives for a resend, once translated.
+    public var canonical: CanonicalRequest?
     /// Who is calling, once authenticated.
     public var principal: String?
 

@@ -67,3 +67,9 @@ extension GatewayError {
             message: "The upstream did not answer in time; the invitation may have been sent", decision: .upstreamTimeout)
     }
 }
+
+extension GatewayError {
+    public static func unsupportedMediaType(_ message: String) -> GatewayError {
+        GatewayError(status: 415, code: "UnsupportedMediaType", message: message, decision: .invalid, policy: "validation")
+    }
+}

@@ -1,5 +1,4 @@
-/// Picks the response format of every call the way ServiceStack would (SPEC §4.2) and refuses JSONP on
-/// resend calls: a `?callback=` response is script, and ServiceStack forces its errors to status 200.
+/// Picks the response format of every call the way ServiceStack would (SPEC §4.2).
 public struct NegotiationPlugin: GatewayPlugin {
     public struct Settings: Sendable {
         public var defaultFormat = WireFormat.json
@@ -18,9 +17,6 @@ public struct NegotiationPlugin: GatewayPlugin {
         exchange.format = FormatNegotiation.negotiate(
             route: exchange.resendRoute, query: request.query, accept: request.header("Accept"),
             contentType: request.header("Content-Type"), defaultFormat: settings.defaultFormat)
-        if exchange.route == .resend, let callback = QueryString.firstValue(named: "callback", in: request.query), !callback.isEmpty {
-            return exchange.reply(.badRequest("JsonpNotSupported", "JSONP (?callback=) is not supported on this resource"))
-        }
         return try await next(exchange)
     }
 }

@@ -1,5 +1,7 @@
 /// Tells resend calls from pass-through calls and refuses every other spelling of the resend service
 /// (SPEC §4.1; the path rules are in `ResendPath`).
+import HTTPTypes
+
 public struct RoutePlugin: GatewayPlugin {
     public struct Settings: Sendable {
         /// Other paths are forwarded unchanged; false answers them 404.
@@ -24,16 +26,22 @@ public struct RoutePlugin: GatewayPlugin {
         case .resend(let route):
             exchange.route = .resend
             exchange.resendRoute = route
+            // ServiceStack lets X-Http-Method-Override replace any verb, OPTIONS included.
+            if request.header("X-Http-Method-Override") != nil || QueryString.firstValue(named: "X-Http-Method-Override", in: request.query) != nil {
+                return refuse(exchange, .badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
+            }
             if request.method == "OPTIONS" {
-                // CORS preflight: the upstream answers it; it never runs the service.
+                // A CORS preflight is answered by the upstream; it goes without query or body, so that an
+                // upstream that runs the service for OPTIONS has no ContactId to act on.
                 exchange.route = .passthrough
+                exchange.request.target = String(request.path)
+                exchange.request.body = .init()
+                exchange.request.headers[.contentLength] = nil
+                exchange.request.headers[.transferEncoding] = nil
                 return try await next(exchange)
             }
             guard settings.resendMethods.contains(request.method) else {
                 return refuse(exchange, .methodNotAllowed(request.method, allowed: settings.resendMethods))
-            }
-            if request.header("X-Http-Method-Override") != nil || QueryString.firstValue(named: "X-Http-Method-Override", in: request.query) != nil {
-                return refuse(exchange, .badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
             }
             return try await next(exchange)
         case .passthrough:

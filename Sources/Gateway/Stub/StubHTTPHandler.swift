@@ -55,7 +55,8 @@ final class StubHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case "/__stub/last":
             write(context, head, 200, "OK", [("Content-Type", ContentTypes.json)], ledger.lastResend)
         case "/__stub/faults":
-            ledger.armClose(Int(QueryString.firstValue(named: "close_next", in: query) ?? "") ?? 0)
+            if let count = QueryString.firstValue(named: "close_next", in: query).flatMap({ Int($0) }) { ledger.armClose(count) }
+            if let count = QueryString.firstValue(named: "error_next", in: query).flatMap({ Int($0) }) { ledger.armError(count) }
             write(context, head, 204, "No Content", [], "")
         case _ where path.hasPrefix("/__stub/status/"):
             let code = Int(path.dropFirst("/__stub/status/".count)) ?? 500
@@ -70,8 +71,13 @@ final class StubHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func resend(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ route: ResendRoute, _ query: Substring?, _ body: [UInt8]) {
-        let ordinal = ledger.countResend()
         ledger.recordLastResend(Self.describe(head, body))
+        if head.method == .OPTIONS {
+            // Like ServiceStack's CorsFeature: a preflight is answered without running the service.
+            write(context, head, 204, "No Content", [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")], "")
+            return
+        }
+        let ordinal = ledger.countResend()
         if options.failEvery > 0, ordinal % options.failEvery == 0 {
             write(context, head, 503, "Service Unavailable", [("Content-Type", "text/plain")], "stub: failing on purpose")
             return
@@ -79,7 +85,14 @@ final class StubHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let input = StubResendService.Input(
             method: head.method.rawValue, route: route, query: query, contentType: head.headers.first(name: "Content-Type"),
             accept: head.headers.first(name: "Accept"), body: body)
-        let answer = service.handle(input)
+        var answer = service.handle(input)
+        if answer.invitation != nil, ledger.takeErrorFault() {
+            // The service threw after binding, in debug mode: typed 500 with a stack trace, nothing sent.
+            let status = ResponseStatus(
+                errorCode: "NullReferenceException", message: "Object reference not set to an instance of an object.",
+                stackTrace: "[ConnectionRequestResend: 2026-01-01]:\n   at Service.Any(ConnectionRequestResend request)")
+            answer = service.error(500, "NullReferenceException", answer.format, status, .resend)
+        }
         if let invitation = answer.invitation {
             ledger.recordInvitation(connectionRequestId: invitation.connectionRequestId, contactId: invitation.contactId)
         }

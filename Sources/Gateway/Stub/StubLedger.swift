@@ -10,6 +10,7 @@ public final class StubLedger: Sendable {
         var requests = 0
         var resends = 0
         var closeNext = 0
+        var errorNext = 0
         var lastResend = "null"
     }
 
@@ -43,6 +44,17 @@ public final class StubLedger: Sendable {
     func requestRead() { state.withLock { $0.requests += 1 } }
 
     func armClose(_ count: Int) { state.withLock { $0.closeNext = max(0, count) } }
+
+    func armError(_ count: Int) { state.withLock { $0.errorNext = max(0, count) } }
+
+    /// True when this resend must fail inside the service (a typed 500 with a debug stack trace).
+    func takeErrorFault() -> Bool {
+        state.withLock { state in
+            guard state.errorNext > 0 else { return false }
+            state.errorNext -= 1
+            return true
+        }
+    }
 
     /// True when this request must be read and its connection closed without an answer.
     func takeCloseFault() -> Bool {

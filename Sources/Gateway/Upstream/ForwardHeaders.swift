@@ -14,16 +14,19 @@ public struct ForwardHeaders: Sendable {
         "x-api-key",
     ]
     /// The only client headers a resend call carries upstream, besides credentials (SPEC §4.3).
-    static let resendAllowed: Set<String> = ["content-type", "user-agent", "accept-language", "traceparent", "tracestate"]
+    static let resendAllowed: Set<String> = ["user-agent", "accept-language", "traceparent", "tracestate"]
     static let credentials: Set<String> = ["authorization", "cookie", "x-ss-id", "x-ss-pid", "x-ss-opt"]
 
     public var trustedProxies: [CIDR]
     public var publicHost: String
+    /// The configured API keys: an `Authorization` carrying one never leaves the gateway.
+    public var gatewayKeys: APIKeyAuthenticator?
     public static let via = "1.1 resend-gateway"
 
-    public init(trustedProxies: [CIDR], publicHost: String) {
+    public init(trustedProxies: [CIDR], publicHost: String, gatewayKeys: APIKeyAuthenticator? = nil) {
         self.trustedProxies = trustedProxies
         self.publicHost = publicHost
+        self.gatewayKeys = gatewayKeys
     }
 
     /// Every client header but hop-by-hop and gateway-owned ones, then the gateway's own.
@@ -33,21 +36,22 @@ public struct ForwardHeaders: Sendable {
         var lines: [HeaderLine] = []
         for field in fields {
             let name = field.name.canonicalName
-            if dropped.contains(name) || Self.gatewayOwned.contains(name) { continue }
+            if dropped.contains(name) || Self.gatewayOwned.contains(name) || isGatewayKey(name, field.value) { continue }
             lines.append(HeaderLine(field.name.rawName, field.value))
         }
         return lines + added(exchange, keepingVia: true)
     }
 
-    /// The allow-listed client headers of a resend call, credentials per `forwardCredentials`,
-    /// `Accept` for the upstream format, then the gateway's own.
-    public func resend(_ exchange: Exchange, accept: String, credentials: CredentialForwarding) -> [HeaderLine] {
-        var lines = [HeaderLine("Accept", accept)]
+    /// `Accept` and `Content-Type` for the upstream format, the allow-listed client headers of a resend
+    /// call, credentials per `credentials`, then the gateway's own.
+    public func resend(_ exchange: Exchange, mediaType: String, hasBody: Bool, credentials: CredentialForwarding) -> [HeaderLine] {
+        var lines = [HeaderLine("Accept", mediaType)]
+        if hasBody { lines.append(HeaderLine("Content-Type", mediaType)) }
         for field in exchange.request.headers {
             let name = field.name.canonicalName
             if Self.resendAllowed.contains(name) {
                 lines.append(HeaderLine(field.name.rawName, field.value))
-            } else if case .forward = credentials, Self.credentials.contains(name) {
+            } else if case .forward = credentials, Self.credentials.contains(name), !isGatewayKey(name, field.value) {
                 lines.append(HeaderLine(field.name.rawName, field.value))
             }
         }
@@ -55,6 +59,10 @@ public struct ForwardHeaders: Sendable {
             lines.append(HeaderLine("Authorization", authorization))
         }
         return lines + added(exchange, keepingVia: false)
+    }
+
+    private func isGatewayKey(_ name: String, _ value: String) -> Bool {
+        name == "authorization" && (gatewayKeys?.isGatewayKey(authorization: value) ?? false)
     }
 
     private func added(_ exchange: Exchange, keepingVia: Bool) -> [HeaderLine] {

@@ -32,7 +32,11 @@ public struct UpstreamForwarder: Sendable {
             return exchange.reply(.overloaded(retryAfter: 1))
         }
         defer { inflight.leave() }
-        let request = upstreamRequest(for: exchange)
+        guard let request = upstreamRequest(for: exchange) else {
+            var error = GatewayError(status: 500, code: "InternalError", message: "The resend was not validated; nothing was sent", decision: .invalid)
+            error.envelope = .errorResponse
+            return exchange.reply(error)
+        }
         var record = ExchangeRecord()
         record.decision = exchange.route == .resend ? .forwarded : .passthrough
         var result = await send(request)
@@ -71,14 +75,16 @@ public struct UpstreamForwarder: Sendable {
         }
     }
 
-    func upstreamRequest(for exchange: Exchange) -> UpstreamRequest {
+    func upstreamRequest(for exchange: Exchange) -> UpstreamRequest? {
         let client = exchange.request
         let hasBody = client.headers[.contentLength] != nil || client.headers[.transferEncoding] != nil
         switch exchange.route {
         case .resend:
-            let accept = ContentTypes.of(exchange.format) == ContentTypes.json ? "application/json" : "application/xml"
-            let headers = settings.headers.resend(exchange, accept: accept, credentials: settings.credentials)
-            return UpstreamRequest(method: client.method, url: settings.baseURL + client.target, headers: headers, body: hasBody ? client.body : nil)
+            // Never forward a resend the chain did not validate and rebuild.
+            guard let canonical = exchange.canonical else { return nil }
+            let headers = settings.headers.resend(
+                exchange, mediaType: canonical.mediaType, hasBody: canonical.body != nil, credentials: settings.credentials)
+            return UpstreamRequest(method: canonical.method, url: settings.baseURL + canonical.target, headers: headers, body: canonical.body)
         case .passthrough, .unclassified:
             let headers = settings.headers.passthrough(exchange)
             return UpstreamRequest(method: client.method, url: settings.baseURL + client.target, headers: headers, body: hasBody ? client.body : nil)

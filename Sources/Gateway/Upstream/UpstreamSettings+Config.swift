@@ -13,7 +13,9 @@ extension UpstreamForwarder.Settings {
         self.init(baseURL: upstream.url.string)
         limits = TransferLimits(connectTimeout: upstream.connectTimeout, timeout: upstream.timeout, maxResponse: upstream.maxResponse)
         maxInflight = upstream.maxInflight
-        headers = ForwardHeaders(trustedProxies: config.server.trustedProxies, publicHost: config.server.publicHost)
+        headers = ForwardHeaders(
+            trustedProxies: config.server.trustedProxies, publicHost: config.server.publicHost,
+            gatewayKeys: config.auth.apiKeys.isEmpty ? nil : APIKeyAuthenticator(keys: config.auth.apiKeys))
         switch config.auth.upstreamCredentials {
         case .auto: credentials = config.auth.mode == .apiKey ? .strip : .forward
         case .forward: credentials = .forward

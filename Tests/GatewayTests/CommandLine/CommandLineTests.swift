@@ -57,13 +57,6 @@ struct CommandLineTests {
         #expect(result.stderr.contains("\(path):2: "))
     }
 
-    @Test func serveRefusesAnAuthenticationModeItCannotEnforce() async throws {
-        let path = try temporaryFile(Self.valid.replacingOccurrences(of: "mode = \"none\"", with: "mode = \"forward\""))
-        let result = try await GatewayProcess.run(["serve", "--config", path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("auth.mode = \\\"forward\\\" is not implemented"))
-    }
-
     @Test func hashKeyPrintsTheDigestLineFromArgumentOrStdin() async throws {
         let expected = "sha256 = \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"\n"
         #expect(try await GatewayProcess.run(["hash-key", "abc"]).stdout == expected)

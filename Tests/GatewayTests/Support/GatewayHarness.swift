@@ -19,8 +19,10 @@ struct GatewayHarness: Sendable {
     /// - Parameters:
     ///   - sections: extra `key = value` lines per TOML section, over the test defaults.
     ///   - upstreamURL: where the gateway forwards; the stub by default.
+    ///   - tables: TOML appended after the sections (for `[[auth.api_keys]]` and `[auth.jwt]`).
     static func start(
-        stub options: StubOptions = StubOptions(), sections: [String: [String]] = [:], upstreamURL: String? = nil
+        stub options: StubOptions = StubOptions(), sections: [String: [String]] = [:], tables: String = "", upstreamURL: String? = nil,
+        environment: [String: String] = [:]
     ) async throws -> GatewayHarness {
         var options = options
         options.port = 0
@@ -32,9 +34,14 @@ struct GatewayHarness: Sendable {
             "auth": ["mode = \"none\""],
             "store": ["backend = \"memory\""],
         ]
-        for (section, lines) in sections { merged[section, default: []] += lines }
+        // A key given in `sections` replaces the default line for the same key.
+        for (section, lines) in sections {
+            let keys = Set(lines.compactMap { $0.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) })
+            merged[section] = (merged[section] ?? []).filter { line in !keys.contains(line.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) ?? "") } + lines
+        }
         let text = merged.keys.sorted().map { "[\($0)]\n" + merged[$0, default: []].joined(separator: "\n") }.joined(separator: "\n\n")
-        let report = ConfigLoader.parse(text: text, path: "test.conf", environment: [:])
+            + "\n\n" + tables
+        let report = ConfigLoader.parse(text: text, path: "test.conf", environment: environment)
         guard let config = report.config else {
             await stub.stop()
             throw HarnessError.badConfig(report.problems.map(\.description).joined(separator: "\n"))
@@ -42,7 +49,13 @@ struct GatewayHarness: Sendable {
         let records = RecordLog()
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let server = try GatewayServer(config: config, logger: logger, environment: [:], observer: { records.append($0) })
+        let server: GatewayServer
+        do {
+            server = try GatewayServer(config: config, logger: logger, environment: environment, observer: { records.append($0) })
+        } catch {
+            await stub.stop()
+            throw error
+        }
         let task = Task { try await server.run(handleSignals: false) }
         let ports = await server.ports.wait()
         return GatewayHarness(stub: stub, server: server, ports: ports, records: records, task: task)
@@ -91,10 +104,10 @@ final class RecordLog: Sendable {
 
 /// Runs `body` against a fresh harness and always stops it.
 func withGateway(
-    stub options: StubOptions = StubOptions(), sections: [String: [String]] = [:], upstreamURL: String? = nil,
-    _ body: (GatewayHarness) async throws -> Void
+    stub options: StubOptions = StubOptions(), sections: [String: [String]] = [:], tables: String = "", upstreamURL: String? = nil,
+    environment: [String: String] = [:], _ body: (GatewayHarness) async throws -> Void
 ) async throws {
-    let harness = try await GatewayHarness.start(stub: options, sections: sections, upstreamURL: upstreamURL)
+    let harness = try await GatewayHarness.start(stub: options, sections: sections, tables: tables, upstreamURL: upstreamURL, environment: environment)
     do {
         try await body(harness)
     } catch {
