@@ -1,0 +1,293 @@
+// Why this file exists: the `sqlite` state store (SPEC §6) — claims and outcomes that survive restarts
+// and kill -9 for a single gateway instance. It owns the scheduling: one dedicated thread runs every
+// transaction and the background purge (SQLite calls block, so they never run on Swift's cooperative
+// pool or a NIO event loop), callers wait on continuations bounded by `store.timeout`, and a file lock
+// keeps a second gateway off the same file. The SQL lives in SQLiteConnection.swift.
+
+import Foundation
+import Synchronization
+
+/// A `StateStore` in one SQLite file, for a single gateway instance.
+///
+/// Every transaction runs on the store's own serial thread inside `BEGIN IMMEDIATE … COMMIT`, so
+/// transactions never interleave and each one's writes land together or not at all.
+public final class SQLiteStore: StateStore {
+    /// The database file.
+    public let path: String
+    private let timeout: Duration
+    private let worker: SQLiteWorker
+
+    /// Opens (or creates) the store at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: the database file; its directory is created when missing. `path + ".lock"` is locked
+    ///     for the store's lifetime so that a second gateway on the same file fails here.
+    ///   - timeout: how long a caller waits for its transaction (queueing included) before getting
+    ///     `StoreError("store timed out")`.
+    ///   - clock: the store's clock, seconds since 1970; read once at the start of each transaction.
+    /// - Throws: `StoreError` when the directory cannot be created, the file is locked by another
+    ///   gateway, is not a (gateway) SQLite database, or was written by a newer gateway.
+    public convenience init(
+        path: String,
+        timeout: Duration,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) throws {
+        try self.init(path: path, timeout: timeout, clock: clock, purgeInterval: .seconds(60))
+    }
+
+    /// The full initializer; tests shorten `purgeInterval` and `purgeBatch`.
+    init(
+        path: String,
+        timeout: Duration,
+        clock: @escaping @Sendable () -> Double,
+        purgeInterval: Duration,
+        purgeBatch: Int = 1000
+    ) throws {
+        self.path = path
+        self.timeout = timeout
+        try Self.createDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path, for: path)
+        let lock = try StoreFileLock(path: path + ".lock", databasePath: path)
+        let connection: SQLiteConnection
+        do {
+            connection = try SQLiteConnection(path: path)
+        } catch {
+            lock.release()
+            throw error
+        }
+        worker = SQLiteWorker(
+            connection: connection, lock: lock, clock: clock,
+            purgeInterval: max(Self.seconds(purgeInterval), 0.001), purgeBatch: max(purgeBatch, 1))
+        let thread = Thread { [worker] in worker.run() }
+        thread.name = "gateway-sqlite-store"
+        thread.start()
+    }
+
+    deinit {
+        // Not closed: let the thread finish the queue and release the file in the background.
+        worker.close(notifying: nil)
+    }
+
+    public func transact<T: Sendable>(
+        _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T
+    ) async throws -> T {
+        let worker = self.worker
+        let timeout = self.timeout
+        // Caller cancellation is deliberately ignored: a claim's transaction must not be torn off half
+        // way through a request. `timeout` bounds the wait instead.
+        return try await withCheckedThrowingContinuation { continuation in
+            let call = PendingStoreCall(continuation)
+            let accepted = worker.submit { connection, clock in
+                guard call.start() else { return }  // timed out while queued: never run it
+                call.finish(Result { try connection.transaction(now: clock(), body) })
+            }
+            guard accepted else {
+                call.finish(.failure(StoreError("the sqlite store \(path) is closed")))
+                return
+            }
+            call.armTimeout(after: timeout)
+        }
+    }
+
+    /// One tiny write transaction: the file is open, writable and the queue is moving.
+    public func probe() async throws {
+        try await transact { transaction, now in
+            try transaction.put("__probe", KVRecord(value: [], expiresAt: now + 60))
+        }
+    }
+
+    /// Stops the purge, runs what is already queued, closes the database and releases the lock.
+    /// Later calls to `transact` fail; calling `close()` again just waits for the same end.
+    public func close() async {
+        await withCheckedContinuation { continuation in
+            worker.close(notifying: continuation)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    /// `mkdir -p`, with errors that name the component at fault (FileManager's say "error 512").
+    private static func createDirectory(_ directory: String, for path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
+            return
+        }
+        var prefix = ""
+        for component in directory.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) == 0 { continue }
+            let code = errno
+            var reason = StoreFileLock.describe(code)
+            if code == EEXIST {
+                if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), isDirectory.boolValue {
+                    continue
+                }
+                reason = "it exists and is not a directory"
+            }
+            throw StoreError("cannot create the directory \(directory) for the state file \(path): \(prefix): \(reason)")
+        }
+    }
+}
+
+/// The store's thread and its queue. All mutable state is guarded by `condition`; the connection is
+/// touched only by `run()`, i.e. only by the store's thread.
+private final class SQLiteWorker: @unchecked Sendable {
+    typealias Job = @Sendable (SQLiteConnection, @Sendable () -> Double) -> Void
+
+    private let connection: SQLiteConnection
+    private let lock: StoreFileLock
+    private let clock: @Sendable () -> Double
+    private let purgeInterval: Double
+    private let purgeBatch: Int
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var closing = false
+    private var finished = false
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(connection: SQLiteConnection, lock: StoreFileLock, clock: @escaping @Sendable () -> Double,
+         purgeInterval: Double, purgeBatch: Int) {
+        self.connection = connection
+        self.lock = lock
+        self.clock = clock
+        self.purgeInterval = purgeInterval
+        self.purgeBatch = purgeBatch
+    }
+
+    /// Queues `job`; false once the store is closing.
+    func submit(_ job: @escaping Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    func close(notifying waiter: CheckedContinuation<Void, Never>?) {
+        condition.lock()
+        if finished {
+            condition.unlock()
+            waiter?.resume()
+            return
+        }
+        closing = true
+        if let waiter { closeWaiters.append(waiter) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The thread's body: run queued transactions in order; when idle and due, purge expired records
+    /// in batches (queued transactions go first between batches); on close, drain the queue and stop.
+    func run() {
+        var nextPurge = Date(timeIntervalSinceNow: purgeInterval)
+        var batch: [Job] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !closing && Date() < nextPurge {
+                _ = condition.wait(until: nextPurge)
+            }
+            swap(&batch, &jobs)
+            let stop = closing && batch.isEmpty
+            condition.unlock()
+
+            if !batch.isEmpty {
+                for job in batch {
+                    job(connection, clock)
+                }
+                batch.removeAll(keepingCapacity: true)
+                continue
+            }
+            if stop { break }
+            // A failed purge (disk full, busy outside tool) is retried at the next interval; expired
+            // records stay invisible to `get` meanwhile.
+            let removed = (try? connection.purgeExpired(before: clock(), limit: purgeBatch)) ?? 0
+            if removed < purgeBatch {
+                nextPurge = Date(timeIntervalSinceNow: purgeInterval)
+            }
+        }
+        connection.close()
+        lock.release()
+
+        condition.lock()
+        finished = true
+        let waiters = closeWaiters
+        closeWaiters = []
+        condition.unlock()
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+}
+
+/// One caller waiting for its transaction: resumed exactly once, by the result or by the timeout.
+private final class PendingStoreCall<T: Sendable>: Sendable {
+    private enum Phase {
+        case queued, running, abandoned
+    }
+
+    private struct State {
+        var phase = Phase.queued
+        var continuation: CheckedContinuation<T, any Error>?
+        var timer: Task<Void, Never>?
+    }
+
+    private let state: Mutex<State>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        state = Mutex(State(continuation: continuation))
+    }
+
+    /// On the store's thread, before the transaction begins: false if the caller already gave up.
+    func start() -> Bool {
+        state.withLock { state in
+            guard state.phase == .queued else { return false }
+            state.phase = .running
+            return true
+        }
+    }
+
+    /// Delivers the outcome unless the caller already got a timeout.
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, timer) = state.withLock { state in
+            defer {
+                state.continuation = nil
+                state.timer = nil
+            }
+            return (state.continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume(with: result)
+    }
+
+    func armTimeout(after timeout: Duration) {
+        let timer = Task { [self] in
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            timedOut()
+        }
+        let alreadyDone = state.withLock { state in
+            guard state.continuation != nil else { return true }
+            state.timer = timer
+            return false
+        }
+        if alreadyDone { timer.cancel() }
+    }
+
+    /// The caller stops waiting. A queued transaction will be skipped; a running one still commits or
+    /// rolls back on the store's thread, its result discarded.
+    private func timedOut() {
+        let continuation = state.withLock { state in
+            if state.phase == .queued { state.phase = .abandoned }
+            defer {
+                state.continuation = nil
+                state.timer = nil
+            }
+            return state.continuation
+        }
+        continuation?.resume(throwing: StoreError("store timed out"))
+    }
+}
