@@ -1,7 +1,7 @@
 # Build: a release binary with the Swift runtime linked in statically.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev pkg-config \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -13,7 +13,7 @@ RUN swift build -c release --product gateway --static-swift-stdlib \
 # Run: slim Debian with libcurl and CA certificates, as a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 ca-certificates libstdc++6 \
+    && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 ca-certificates libstdc++6 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/gateway --shell /usr/sbin/nologin gateway \
     && install -d -o gateway -g gateway -m 0750 /var/lib/gateway \

@@ -12,6 +12,7 @@ public final class GatewayServer: Sendable {
     public let ports = ListeningPorts()
     public let readiness = Readiness()
     private let engine: CurlEngine
+    private let store: any StateStore
     private let runtime: RuntimeHolder
     private let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
@@ -27,7 +28,9 @@ public final class GatewayServer: Sendable {
         for warning in FeatureAvailability.warnings(config) { logger.warning("\(warning)") }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
         let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: InflightCounter())
-        runtime = RuntimeHolder(try GatewayRuntime(config, environment: environment, forwarder: forwarder))
+        store = try StoreFactory.open(config.store)
+        let context = PluginContext(environment: environment, store: store, waits: WaitRegistry(), logger: logger)
+        runtime = RuntimeHolder(try GatewayRuntime(config, context: context, forwarder: forwarder))
     }
 
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or `shutdown()`.
@@ -48,7 +51,7 @@ public final class GatewayServer: Sendable {
             onServerRunning: { channel in ports.setAdmin(channel.localAddress?.port ?? 0) },
             logger: logger)
         var configuration = ServiceGroupConfiguration(
-            services: [EngineService(engine: engine), admin, gateway],
+            services: [EngineService(engine: engine), StoreService(store: store), admin, gateway],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = server.shutdownGrace

@@ -24,6 +24,8 @@ public struct Exchange: Sendable {
     public var resend: ConnectionRequestResend?
     /// What the upstream receives for a resend, once translated.
     public var canonical: CanonicalRequest?
+    /// Rate limits the admission step applies, in SPEC §4.0 order.
+    public var limits: [Admission.LimitCheck] = []
     /// Who is calling, once authenticated.
     public var principal: String?
 

@@ -38,8 +38,22 @@ public struct ExchangeRecord: Sendable {
     /// A pre-send failure was retried on a fresh connection.
     public var retried = false
     public var upstreamConnectionsOpened: Int?
+    /// Why the upstream gave no usable answer, when it did not.
+    public var upstreamFailure: UpstreamFailure.Kind?
+    /// What became of the claim: stored, released or unknown.
+    public var outcome: ClaimOutcome?
+    /// A 16-hex-digit hash of the idempotency key, never the key.
+    public var idempotencyKeyHash: String?
+    /// Quota left per policy after this request, for the RateLimit headers.
+    public var rateLimitRemaining: [String: Int]?
+    /// The policy that refused with 429, and its wait.
+    public var throttled: (policy: String, retryAfter: Int)?
 
     public init() {}
+}
+
+public enum ClaimOutcome: String, Sendable {
+    case stored, released, unknown
 }
 
 /// SPEC §5's `decision` values.

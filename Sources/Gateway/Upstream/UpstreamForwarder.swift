@@ -59,6 +59,7 @@ public struct UpstreamForwarder: Sendable {
         case .failure(let failure):
             var response = exchange.reply(Self.error(for: failure))
             record.decision = response.record.decision
+            record.upstreamFailure = failure.kind
             record.upstreamDuration = failure.duration
             response.record = record
             return response
