@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// A real gateway process on a real SQLite file, killed with SIGKILL mid-flight and started again.
+@Suite("State survives kill -9")
+struct CrashRecoveryTests {
+    let client = TestHTTPClient()
+
+    func startGateway(_ config: String, admin: Int) async throws -> Process {
+        let process = try GatewayProcess.start(["serve", "--config", config])
+        for _ in 0..<100 {
+            if await client.send("GET", "http://127.0.0.1:\(admin)/healthz").status == 200 { return process }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        throw CrashTestError.notReady(await GatewayProcess.finish(process).stderr)
+    }
+
+    @Test func completedResendsQuotaAndInFlightClaimsSurviveARestart() async throws {
+        let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
+        let folder = URL(fileURLWithPath: try temporaryFile("")).deletingLastPathComponent().appendingPathComponent("state").path
+        let config = try temporaryFile("""
+            [server]
+            listen = "127.0.0.1:\(gatewayPort)"
+            [admin]
+            listen = "127.0.0.1:\(adminPort)"
+            [upstream]
+            url = "http://127.0.0.1:\(stubPort)"
+            connect_timeout = "1s"
+            timeout = "2s"
+            [auth]
+            mode = "none"
+            [idempotency]
+            coalesce_wait = "300ms"
+            [throttle]
+            per_contact = "1/1h"
+            per_principal = ""
+            [store]
+            backend = "sqlite"
+            path = "\(folder)/state.db"
+            """)
+        let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)", "--latency", "1200"])
+        defer { stub.terminate() }
+        let base = "http://127.0.0.1:\(gatewayPort)"
+        let (a, b, c) = (Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()))
+
+        var gateway = try await startGateway(config, admin: adminPort)
+        #expect(await client.send("POST", base + a).status == 200)
+        async let inFlight = client.send("POST", base + b)
+        try await Task.sleep(for: .milliseconds(500))
+        kill(gateway.processIdentifier, SIGKILL)
+        _ = await GatewayProcess.finish(gateway)
+        #expect(await inFlight.status == 0, "the client lost its gateway")
+
+        gateway = try await startGateway(config, admin: adminPort)
+        defer { gateway.terminate() }
+        let replay = await client.send("POST", base + a)
+        #expect(replay.status == 200)
+        #expect(replay.header("Idempotent-Replayed") == "true")
+        let sameContact = a.replacingOccurrences(of: a.split(separator: "/")[2], with: Fixtures.guid())
+        #expect(await client.send("POST", base + sameContact).status == 429, "the contact's quota was kept")
+        #expect(await client.send("POST", base + c).status == 200, "nothing else is blocked")
+        // The in-flight resend was marked sent before the crash: a copy waits, then — once the claim's
+        // deadline (timeout + connect_timeout) has passed — is answered outcome-unknown, never re-sent.
+        #expect(await client.send("POST", base + b).status == 409)
+        try await Task.sleep(for: .milliseconds(3000))
+        let unknown = await client.send("POST", base + b)
+        #expect(unknown.status == 502)
+        #expect(unknown.body.contains("UpstreamOutcomeUnknown"))
+        let sent = await client.send("GET", "http://127.0.0.1:\(stubPort)/__stub/sent")
+        #expect(sent.body.contains("\"total\":3"), "a, b (once, though its gateway died) and c")
+    }
+}
+
+enum CrashTestError: Error {
+    case notReady(String)
+}
