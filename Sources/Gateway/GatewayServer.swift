@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -16,16 +17,19 @@ public final class GatewayServer: Sendable {
     private let runtime: RuntimeHolder
     private let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
-    private let observer: @Sendable (GatewayResponse) -> Void
+    private let observer: ExchangeObserver
+    private let accessLog: AccessLog
 
-    /// - Parameter observer: sees every response after it is made (the access log's hook).
-    public init(
-        config: GatewayConfig, logger: Logger, environment: [String: String], observer: @escaping @Sendable (GatewayResponse) -> Void = { _ in }
-    ) throws {
+    /// - Parameter observer: sees every response after it is made, besides the access log.
+    public init(config: GatewayConfig, logger: Logger, environment: [String: String], observer: @escaping ExchangeObserver = { _, _, _ in }) throws {
         self.config = config
         self.logger = logger
-        self.observer = observer
-        for warning in FeatureAvailability.warnings(config) { logger.warning("\(warning)") }
+        let accessLog = try AccessLog(path: config.accessLog.path, format: config.accessLog.format, redactQuery: config.accessLog.redactQuery)
+        self.accessLog = accessLog
+        self.observer = { response, started, duration in
+            accessLog.record(response, started: started, duration: duration)
+            observer(response, started, duration)
+        }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
         let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: InflightCounter())
         store = try StoreFactory.open(config.store)
@@ -51,7 +55,7 @@ public final class GatewayServer: Sendable {
             onServerRunning: { channel in ports.setAdmin(channel.localAddress?.port ?? 0) },
             logger: logger)
         var configuration = ServiceGroupConfiguration(
-            services: [EngineService(engine: engine), StoreService(store: store), admin, gateway],
+            services: [EngineService(engine: engine), StoreService(store: store), AccessLogService(log: accessLog), admin, gateway],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = server.shutdownGrace

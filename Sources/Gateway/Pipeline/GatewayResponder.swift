@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -8,14 +9,16 @@ public struct GatewayResponder: HTTPResponder {
     public typealias Context = GatewayRequestContext
 
     let runtime: RuntimeHolder
-    let observer: @Sendable (GatewayResponse) -> Void
+    let observer: ExchangeObserver
 
-    public init(runtime: RuntimeHolder, observer: @escaping @Sendable (GatewayResponse) -> Void = { _ in }) {
+    public init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver = { _, _, _ in }) {
         self.runtime = runtime
         self.observer = observer
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        let started = Date()
+        let clock = ContinuousClock.now
         let runtime = runtime.current
         let client = GatewayRequest(
             method: request.method.rawValue, target: request.head.path ?? "/", headers: request.headers, body: ByteBuffer(),
@@ -33,7 +36,7 @@ public struct GatewayResponder: HTTPResponder {
             response.closeConnection = true
             return response
         }
-        observer(response)
+        observer(response, started, ContinuousClock.now - clock)
         return Self.hummingbirdResponse(response)
     }
 
@@ -68,6 +71,9 @@ public struct GatewayResponder: HTTPResponder {
         return Response(status: HTTPResponse.Status(code: response.status), headers: fields, body: .init(byteBuffer: response.body))
     }
 }
+
+/// Sees every response after it is made, with when its request arrived and how long it took.
+public typealias ExchangeObserver = @Sendable (GatewayResponse, Date, Duration) -> Void
 
 extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-Id")!

@@ -57,6 +57,47 @@ struct CommandLineTests {
         #expect(result.stderr.contains("\(path):2: "))
     }
 
+    @Test func sigusr1ReopensTheAccessLogAfterARename() async throws {
+        let (gatewayPort, adminPort) = (try closedPort(), try closedPort())
+        let log = try temporaryFile("", name: "access.log")
+        let config = try temporaryFile("""
+            [server]
+            listen = "127.0.0.1:\(gatewayPort)"
+            [admin]
+            listen = "127.0.0.1:\(adminPort)"
+            [upstream]
+            url = "http://127.0.0.1:1"
+            connect_timeout = "200ms"
+            [auth]
+            mode = "none"
+            [store]
+            backend = "memory"
+            [access_log]
+            path = "\(log)"
+            format = "combined"
+            """)
+        let gateway = try GatewayProcess.start(["serve", "--config", config])
+        defer { if gateway.isRunning { gateway.terminate() } }
+        let client = TestHTTPClient()
+        var ready = false
+        for _ in 0..<100 where !ready {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = await client.send("GET", "http://127.0.0.1:\(adminPort)/healthz").status == 200
+        }
+        _ = await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap11")
+        try await Task.sleep(for: .milliseconds(200))
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        kill(gateway.processIdentifier, SIGUSR1)
+        try await Task.sleep(for: .milliseconds(200))
+        _ = await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap12")
+        gateway.terminate()
+        #expect(await GatewayProcess.finish(gateway).status == 0)
+        let rotated = try String(contentsOfFile: log + ".1", encoding: .utf8)
+        let fresh = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(rotated.contains("\"GET /soap11 HTTP/1.1\" 404") && !rotated.contains("soap12"))
+        #expect(fresh.contains("\"GET /soap12 HTTP/1.1\" 404") && fresh.contains("decision=not_found"))
+    }
+
     @Test func hashKeyPrintsTheDigestLineFromArgumentOrStdin() async throws {
         let expected = "sha256 = \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"\n"
         #expect(try await GatewayProcess.run(["hash-key", "abc"]).stdout == expected)

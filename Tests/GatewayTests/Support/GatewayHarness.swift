@@ -10,6 +10,7 @@ struct GatewayHarness: Sendable {
     let server: GatewayServer
     let ports: ListeningPorts.Ports
     let records: RecordLog
+    let accessLogPath: String
     private let task: Task<Void, any Error>
 
     var base: String { "http://127.0.0.1:\(ports.gateway)" }
@@ -26,6 +27,7 @@ struct GatewayHarness: Sendable {
     ) async throws -> GatewayHarness {
         var options = options
         options.port = 0
+        let accessLogPath = try temporaryFile("", name: "access.log")
         let stub = try await StubUpstream.start(options)
         var merged: [String: [String]] = [
             "server": ["listen = \"127.0.0.1:0\""],
@@ -33,6 +35,7 @@ struct GatewayHarness: Sendable {
             "upstream": ["url = \"\(upstreamURL ?? "http://127.0.0.1:\(stub.port)")\""],
             "auth": ["mode = \"none\""],
             "store": ["backend = \"memory\""],
+            "access_log": ["path = \"\(accessLogPath)\""],
         ]
         // A key given in `sections` replaces the default line for the same key.
         for (section, lines) in sections {
@@ -51,14 +54,14 @@ struct GatewayHarness: Sendable {
         logger.logLevel = .error
         let server: GatewayServer
         do {
-            server = try GatewayServer(config: config, logger: logger, environment: environment, observer: { records.append($0) })
+            server = try GatewayServer(config: config, logger: logger, environment: environment, observer: { response, _, _ in records.append(response) })
         } catch {
             await stub.stop()
             throw error
         }
         let task = Task { try await server.run(handleSignals: false) }
         let ports = await server.ports.wait()
-        return GatewayHarness(stub: stub, server: server, ports: ports, records: records, task: task)
+        return GatewayHarness(stub: stub, server: server, ports: ports, records: records, accessLogPath: accessLogPath, task: task)
     }
 
     func stop() async {

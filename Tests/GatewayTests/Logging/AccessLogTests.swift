@@ -1,0 +1,75 @@
+import Foundation
+import Gateway
+import Testing
+
+@Suite("The access log of a live gateway")
+struct AccessLogTests {
+    static let key = "crm-log-test-key-0123456789"
+
+    func lines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func everyRequestIsOneLineWithItsDecisionAndNoCredential() async throws {
+        let tables = """
+            [[auth.api_keys]]
+            name = "crm"
+            sha256 = "\(AuthTestSupport.sha256(Self.key).map { String(format: "%02x", $0) }.joined())"
+            """
+        let sections = ["auth": ["mode = \"api_key\""], "throttle": ["per_contact = \"1/1h\""]]
+        let harness = try await GatewayHarness.start(sections: sections, tables: tables)
+        let auth = "Authorization: Bearer \(Self.key)"
+        let base = harness.base
+        let client = harness.client
+        var expected: [String] = []
+        func send(_ method: String, _ path: String, _ headers: [String], _ decision: String) async {
+            _ = await client.send(method, base + path, headers: headers)
+            expected.append(decision)
+        }
+        await send("POST", Fixtures.resendPath(), [auth, "Idempotency-Key: k1"], "forwarded")
+        await send("POST", Fixtures.resendPath(), [auth, "Idempotency-Key: k1"], "replayed")
+        await send("POST", Fixtures.resendPath(Fixtures.guid()), [auth, "Idempotency-Key: k1"], "mismatch")
+        await send("POST", Fixtures.resendPath(Fixtures.guid()), [auth], "throttled")
+        await send("POST", Fixtures.resendPath(), [], "unauthorized")
+        await send("POST", "/api/connectionrequests/x/resend?ContactId=y", [auth], "invalid")
+        await send("GET", "/api/contacts?apikey=\(Self.key)&q=1", [auth], "passthrough")
+        await send("GET", "/soap11", [], "not_found")
+        await harness.stop()
+
+        let text = try String(contentsOfFile: harness.accessLogPath, encoding: .utf8)
+        #expect(!text.contains(Self.key), "a credential reached the access log")
+        let entries = try lines(harness.accessLogPath)
+        #expect(entries.map { $0["decision"] as? String } == expected)
+        let first = entries[0]
+        #expect(first["principal"] as? String == "crm")
+        #expect(first["status"] as? Int == 200)
+        #expect(first["upstream_status"] as? Int == 200)
+        #expect(first["outcome"] as? String == "stored")
+        #expect((first["idempotency_key"] as? String)?.count == 16)
+        #expect(first["connection_request_id"] as? String == Fixtures.requestId)
+        #expect(first["contact_id"] as? String == Fixtures.contactId)
+        #expect(first["retried"] as? Bool == false)
+        #expect(entries[3]["policy"] as? String == "contact")
+        #expect(entries[4]["policy"] as? String == "auth")
+        #expect(entries[5]["policy"] as? String == "validation")
+        #expect((entries[6]["path"] as? String)?.hasPrefix("/api/contacts?apikey=REDACTED&q=1") == true)
+    }
+
+    @Test func tenThousandRequestsLoseNoLine() async throws {
+        let harness = try await GatewayHarness.start()
+        let client = harness.client
+        let base = harness.base
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<20 {
+                group.addTask {
+                    for index in 0..<500 { _ = await client.send("GET", base + "/load/\(worker)/\(index)") }
+                }
+            }
+        }
+        await harness.stop()
+        let count = try String(contentsOfFile: harness.accessLogPath, encoding: .utf8).split(separator: "\n").count
+        #expect(count == 10_000)
+    }
+}
