@@ -61,6 +61,12 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .executableTarget(
+            name: "codec-benchmark",
+            dependencies: ["Gateway"],
+            path: "Benchmarks/codec-benchmark",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
