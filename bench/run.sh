@@ -22,6 +22,10 @@ stub_pid=$!
 gateway_pid=""
 cleanup() { kill $stub_pid $gateway_pid 2>/dev/null || true; }
 trap cleanup EXIT
+for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$stub_port/__stub/sent" >/dev/null 2>&1 && break
+    sleep 0.1
+done
 
 start_gateway() { # $1 = name, $2 = store backend
     local port=$3

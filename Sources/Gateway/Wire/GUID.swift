@@ -4,6 +4,8 @@
 public struct GUID: Sendable, Hashable, CustomStringConvertible {
     /// 32 lowercase hex digits.
     private let digits: String
+    /// `D` form, built once: it keys the store and fills logs on every request.
+    public let description: String
 
     public init?<S: StringProtocol>(_ text: S) {
         let utf8 = Array(text.utf8)
@@ -12,6 +14,7 @@ public struct GUID: Sendable, Hashable, CustomStringConvertible {
         case 32:
             guard let digits = Self.hexDigits(utf8[...], dashes: false) else { return nil }
             self.digits = digits
+            description = Self.dForm(digits)
             return
         case 36:
             body = utf8[...]
@@ -24,15 +27,17 @@ public struct GUID: Sendable, Hashable, CustomStringConvertible {
         }
         guard let digits = Self.hexDigits(body, dashes: true) else { return nil }
         self.digits = digits
+        description = Self.dForm(digits)
     }
 
     /// The all-zero GUID, which ServiceStack's `NotEmpty` validator refuses.
     public var isEmpty: Bool { digits.utf8.allSatisfy { $0 == UInt8(ascii: "0") } }
 
     /// `D` form, lowercase: what the gateway forwards and writes in XML.
-    public var description: String {
-        let d = Array(digits)
-        return String(d[0..<8]) + "-" + String(d[8..<12]) + "-" + String(d[12..<16]) + "-" + String(d[16..<20]) + "-" + String(d[20..<32])
+    private static func dForm(_ digits: String) -> String {
+        var bytes = Array(digits.utf8)
+        for position in [20, 16, 12, 8] { bytes.insert(UInt8(ascii: "-"), at: position) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `N` form: what ServiceStack.Text writes in JSON.

@@ -60,30 +60,17 @@ struct CommandLineTests {
     @Test func sigusr1ReopensTheAccessLogAfterARename() async throws {
         let (gatewayPort, adminPort) = (try closedPort(), try closedPort())
         let log = try temporaryFile("", name: "access.log")
-        let config = try temporaryFile("""
-            [server]
-            listen = "127.0.0.1:\(gatewayPort)"
-            [admin]
-            listen = "127.0.0.1:\(adminPort)"
-            [upstream]
-            url = "http://127.0.0.1:1"
-            connect_timeout = "200ms"
-            [auth]
-            mode = "none"
+        let config = try GatewayProcess.config(
+            gateway: gatewayPort, admin: adminPort, upstream: "http://127.0.0.1:1", extra: """
             [store]
             backend = "memory"
             [access_log]
             path = "\(log)"
             format = "combined"
             """)
-        let gateway = try GatewayProcess.start(["serve", "--config", config])
+        let gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         defer { if gateway.isRunning { gateway.terminate() } }
         let client = TestHTTPClient()
-        var ready = false
-        for _ in 0..<100 where !ready {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = await client.send("GET", "http://127.0.0.1:\(adminPort)/healthz").status == 200
-        }
         _ = await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap11")
         try await Task.sleep(for: .milliseconds(200))
         try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
@@ -107,18 +94,8 @@ struct CommandLineTests {
 
     @Test func serveForwardsAnswersHealthchecksAndStopsOnSIGTERM() async throws {
         let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
-        let config = try temporaryFile("""
-            [server]
-            listen = "127.0.0.1:\(gatewayPort)"
-            [admin]
-            listen = "127.0.0.1:\(adminPort)"
-            [upstream]
-            url = "http://127.0.0.1:\(stubPort)"
-            [auth]
-            mode = "none"
-            [store]
-            backend = "memory"
-            """)
+        let config = try GatewayProcess.config(
+            gateway: gatewayPort, admin: adminPort, upstream: "http://127.0.0.1:\(stubPort)", extra: "[store]\nbackend = \"memory\"")
         let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)"])
         let gateway = try GatewayProcess.start(["serve", "--config", config])
         defer {

@@ -6,30 +6,12 @@ import Testing
 struct CrashRecoveryTests {
     let client = TestHTTPClient()
 
-    func startGateway(_ config: String, admin: Int) async throws -> Process {
-        let process = try GatewayProcess.start(["serve", "--config", config])
-        for _ in 0..<100 {
-            if await client.send("GET", "http://127.0.0.1:\(admin)/healthz").status == 200 { return process }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        process.terminate()
-        throw CrashTestError.notReady(await GatewayProcess.finish(process).stderr)
-    }
-
     @Test func completedResendsQuotaAndInFlightClaimsSurviveARestart() async throws {
         let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
         let folder = URL(fileURLWithPath: try temporaryFile("")).deletingLastPathComponent().appendingPathComponent("state").path
-        let config = try temporaryFile("""
-            [server]
-            listen = "127.0.0.1:\(gatewayPort)"
-            [admin]
-            listen = "127.0.0.1:\(adminPort)"
-            [upstream]
-            url = "http://127.0.0.1:\(stubPort)"
-            connect_timeout = "1s"
-            timeout = "2s"
-            [auth]
-            mode = "none"
+        let config = try GatewayProcess.config(
+            gateway: gatewayPort, admin: adminPort, upstream: "http://127.0.0.1:\(stubPort)", upstreamLines: "connect_timeout = \"1s\"\ntimeout = \"2s\"",
+            extra: """
             [idempotency]
             coalesce_wait = "300ms"
             [throttle]
@@ -44,7 +26,7 @@ struct CrashRecoveryTests {
         let base = "http://127.0.0.1:\(gatewayPort)"
         let (a, b, c) = (Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()))
 
-        var gateway = try await startGateway(config, admin: adminPort)
+        var gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         #expect(await client.send("POST", base + a).status == 200)
         async let inFlight = client.send("POST", base + b)
         try await Task.sleep(for: .milliseconds(500))
@@ -52,7 +34,7 @@ struct CrashRecoveryTests {
         _ = await GatewayProcess.finish(gateway)
         #expect(await inFlight.status == 0, "the client lost its gateway")
 
-        gateway = try await startGateway(config, admin: adminPort)
+        gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         defer { gateway.terminate() }
         let replay = await client.send("POST", base + a)
         #expect(replay.status == 200)
@@ -70,8 +52,4 @@ struct CrashRecoveryTests {
         let sent = await client.send("GET", "http://127.0.0.1:\(stubPort)/__stub/sent")
         #expect(sent.body.contains("\"total\":3"), "a, b (once, though its gateway died) and c")
     }
-}
-
-enum CrashTestError: Error {
-    case notReady(String)
 }

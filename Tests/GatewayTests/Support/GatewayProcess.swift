@@ -55,6 +55,40 @@ enum GatewayProcess {
     }
 }
 
+extension GatewayProcess {
+    /// A gateway.conf for a process test on loopback ports: no authentication, `extra` appended.
+    static func config(gateway: Int, admin: Int, upstream: String, upstreamLines: String = "", extra: String) throws -> String {
+        try temporaryFile("""
+            [server]
+            listen = "127.0.0.1:\(gateway)"
+            [admin]
+            listen = "127.0.0.1:\(admin)"
+            [upstream]
+            url = "\(upstream)"
+            \(upstreamLines)
+            [auth]
+            mode = "none"
+            \(extra)
+            """)
+    }
+
+    /// Starts `gateway serve` and returns once its admin `/healthz` answers.
+    static func serve(config: String, admin: Int) async throws -> Process {
+        let process = try start(["serve", "--config", config])
+        let client = TestHTTPClient()
+        for _ in 0..<100 {
+            if await client.send("GET", "http://127.0.0.1:\(admin)/healthz").status == 200 { return process }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        throw GatewayProcessError.notReady(await finish(process).stderr)
+    }
+}
+
+enum GatewayProcessError: Error {
+    case notReady(String)
+}
+
 /// A temporary file that holds `text`.
 func temporaryFile(_ text: String, name: String = "gateway.conf") throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-\(UUID().uuidString)")
