@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -6,39 +7,54 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// The whole gateway process: the client listener, the admin listener and the libcurl engine, run as
-/// one service group that SIGTERM/SIGINT shut down gracefully.
+/// The whole gateway process: the client listener, the admin listener, the libcurl engine, the store,
+/// the access log and the signal handling, run as one service group.
 public final class GatewayServer: Sendable {
-    public let config: GatewayConfig
     public let ports = ListeningPorts()
     public let readiness = Readiness()
+    public let metrics = GatewayMetrics(version: GatewayVersion.current)
+    private let configPath: String?
+    private let environment: [String: String]
     private let engine: CurlEngine
     private let store: any StateStore
+    private let inflight = InflightCounter()
+    private let waits = WaitRegistry()
     private let runtime: RuntimeHolder
     private let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
+    private let current: Mutex<GatewayConfig>
     private let observer: ExchangeObserver
     private let accessLog: AccessLog
 
-    /// - Parameter observer: sees every response after it is made, besides the access log.
-    public init(config: GatewayConfig, logger: Logger, environment: [String: String], observer: @escaping ExchangeObserver = { _, _, _ in }) throws {
-        self.config = config
+    /// - Parameters:
+    ///   - configPath: the file SIGHUP re-reads; nil disables reloading.
+    ///   - observer: sees every response after it is made, besides the access log and the metrics.
+    public init(
+        config: GatewayConfig, configPath: String? = nil, logger: Logger, environment: [String: String],
+        observer: @escaping ExchangeObserver = { _, _, _ in }
+    ) throws {
+        self.configPath = configPath
+        self.environment = environment
         self.logger = logger
+        current = Mutex(config)
         let accessLog = try AccessLog(path: config.accessLog.path, format: config.accessLog.format, redactQuery: config.accessLog.redactQuery)
         self.accessLog = accessLog
+        let metrics = self.metrics
         self.observer = { response, started, duration in
             accessLog.record(response, started: started, duration: duration)
+            metrics.observe(response, duration: duration)
             observer(response, started, duration)
         }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
-        let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: InflightCounter())
-        store = try StoreFactory.open(config.store)
-        let context = PluginContext(environment: environment, store: store, waits: WaitRegistry(), logger: logger)
-        runtime = RuntimeHolder(try GatewayRuntime(config, context: context, forwarder: forwarder))
+        store = MeteredStore(inner: try StoreFactory.open(config.store), metrics: metrics)
+        runtime = RuntimeHolder(try Self.runtime(config, engine, inflight, store, waits, logger, environment))
     }
+
+    public var config: GatewayConfig { current.withLock { $0 } }
 
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or `shutdown()`.
     public func run(handleSignals: Bool = true) async throws {
+        let config = self.config
         let server = config.server
         let ports = self.ports
         let gateway = Application(
@@ -49,25 +65,82 @@ public final class GatewayServer: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections)),
             onServerRunning: { channel in ports.setGateway(channel.localAddress?.port ?? server.listen.port) },
             logger: logger)
+        let (metrics, inflight, accessLog) = (self.metrics, self.inflight, self.accessLog)
         let admin = Application(
-            router: AdminEndpoints.router(readiness: readiness),
+            router: AdminEndpoints.router(readiness: readiness) { metrics.scrape(inflightForwards: inflight.current, accessLogDropped: accessLog.dropped) },
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port)),
             onServerRunning: { channel in ports.setAdmin(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var configuration = ServiceGroupConfiguration(
-            services: [EngineService(engine: engine), StoreService(store: store), AccessLogService(log: accessLog), admin, gateway],
-            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger)
+        var services: [any Service] = [
+            EngineService(engine: engine), StoreService(store: store), AccessLogService(log: accessLog),
+            StoreProber(store: store, readiness: readiness, logger: logger),
+        ]
+        if handleSignals { services.append(SignalService(server: self)) }
+        services += [admin, gateway]
+        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.maximumGracefulShutdownDuration = server.shutdownGrace
         let serviceGroup = ServiceGroup(configuration: configuration)
         group.withLock { $0 = serviceGroup }
         try await serviceGroup.run()
     }
 
+    /// SIGTERM/SIGINT: `/readyz` turns 503 at once, requests are still served for `server.drain_delay`,
+    /// then the listeners close and in-flight requests get `server.shutdown_grace`. A second signal
+    /// skips the rest of the delay.
     public func shutdown() async {
-        readiness.startDraining()
+        let first = readiness.startDraining()
+        let delay = config.server.drainDelay
+        if first, delay > .zero {
+            logger.info("draining", metadata: ["drain_delay": "\(ConfigValues.format(delay))"])
+            try? await Task.sleep(for: delay)
+        }
         let serviceGroup = group.withLock { $0 }
         await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    /// SIGHUP: parse and validate the file again; swap it in for new requests if it is valid and
+    /// changes nothing that is fixed at start, otherwise keep the running one and say why.
+    public func reload() {
+        guard let configPath else { return }
+        let text = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+        let hash = SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        let report = ConfigLoader.load(path: configPath, environment: environment)
+        guard let config = report.config else {
+            metrics.reload("invalid")
+            logger.error("configuration not reloaded: the file is invalid; the running configuration stays", metadata: [
+                "problems": "\(report.problems.map(\.description).joined(separator: "; "))"
+            ])
+            return
+        }
+        let fixed = ConfigReload.fixedKeysChanged(from: self.config, to: config)
+        guard fixed.isEmpty else {
+            metrics.reload("refused")
+            logger.error("configuration not reloaded: these settings need a restart; the running configuration stays", metadata: ["keys": "\(fixed.joined(separator: ", "))"])
+            return
+        }
+        do {
+            runtime.replace(with: try Self.runtime(config, engine, inflight, store, waits, logger, environment))
+            current.withLock { $0 = config }
+            metrics.reload("ok")
+            for warning in report.warnings { logger.warning("\(warning.message)") }
+            logger.info("configuration reloaded", metadata: ["sha256": "\(hash)"])
+        } catch {
+            metrics.reload("invalid")
+            logger.error("configuration not reloaded: \(error); the running configuration stays")
+        }
+    }
+
+    public func reopenAccessLog() {
+        accessLog.reopen()
+    }
+
+    private static func runtime(
+        _ config: GatewayConfig, _ engine: CurlEngine, _ inflight: InflightCounter, _ store: any StateStore, _ waits: WaitRegistry,
+        _ logger: Logger, _ environment: [String: String]
+    ) throws -> GatewayRuntime {
+        let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: inflight)
+        let context = PluginContext(environment: environment, store: store, waits: waits, logger: logger)
+        return try GatewayRuntime(config, context: context, forwarder: forwarder)
     }
 }
 

@@ -7,7 +7,7 @@ struct GatewayCommand: AsyncParsableCommand {
         commandName: "gateway",
         abstract: "Resend Gateway: a reverse proxy that guards the Platform API's ConnectionRequestResend call.",
         version: GatewayVersion.current,
-        subcommands: [Serve.self, CheckConfig.self, HashKey.self, Healthcheck.self, StubUpstreamCommand.self])
+        subcommands: [Serve.self, CheckConfig.self, HashKey.self, Healthcheck.self, StubUpstreamCommand.self, Demo.self])
 }
 
 /// `--config PATH`, defaulting to `$GATEWAY_CONFIG`, then `./gateway.conf`.

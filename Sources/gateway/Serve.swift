@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "gateway")
         for warning in report.warnings { logger.warning("\(warning.message)", metadata: ["config": "\(options.path)"]) }
         do {
-            let server = try GatewayServer(config: config, logger: logger, environment: environment)
+            let server = try GatewayServer(config: config, configPath: options.path, logger: logger, environment: environment)
             logger.info("starting", metadata: ["listen": "\(config.server.listen)", "admin": "\(config.admin.listen)", "upstream": "\(config.upstream.url.string)", "version": "\(GatewayVersion.current)"])
             try await server.run()
             logger.info("stopped")

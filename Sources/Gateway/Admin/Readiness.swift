@@ -1,12 +1,40 @@
+import Foundation
 import Synchronization
 
-/// Whether the gateway wants new traffic: false from the moment it starts draining.
+/// Whether the gateway wants new traffic (SPEC §6): the configuration is loaded, it is not draining,
+/// and the store answered a probe within the last 3 seconds.
 public final class Readiness: Sendable {
-    private let draining = Atomic<Bool>(false)
+    private struct State {
+        var draining = false
+        var lastProbe: Double?
+    }
+
+    private let state = Mutex(State())
+    static let probeFreshness = 3.0
 
     public init() {}
 
-    public var isReady: Bool { !draining.load(ordering: .relaxed) }
+    public var isReady: Bool {
+        let now = Date().timeIntervalSince1970
+        return state.withLock { !$0.draining && ($0.lastProbe.map { now - $0 < Self.probeFreshness } ?? false) }
+    }
 
-    public func startDraining() { draining.store(true, ordering: .relaxed) }
+    public var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Returns true the first time only.
+    @discardableResult
+    public func startDraining() -> Bool {
+        state.withLock { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+    }
+
+    func probeSucceeded() { state.withLock { $0.lastProbe = Date().timeIntervalSince1970 } }
+
+    /// Why the gateway is not ready, for the `/readyz` body.
+    var reason: String {
+        if isReady { return "ready" }
+        return state.withLock { $0.draining ? "draining" : "store not answering" }
+    }
 }
