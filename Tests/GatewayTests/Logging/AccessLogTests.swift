@@ -73,3 +73,43 @@ struct AccessLogTests {
         #expect(count == 10_000)
     }
 }
+
+@Suite("Access-log decisions for waits and failures")
+struct AccessLogDecisionTests {
+    func decisions(_ harness: GatewayHarness) throws -> [String] {
+        try String(contentsOfFile: harness.accessLogPath, encoding: .utf8).split(separator: "\n").compactMap {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["decision"] as? String
+        }
+    }
+
+    @Test func coalescedAndConflict() async throws {
+        var stub = StubOptions()
+        stub.latencyMilliseconds = 600
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"300ms\""]])
+        let (client, base) = (harness.client, harness.base)
+        async let first = client.send("POST", base + Fixtures.resendPath())
+        try await Task.sleep(for: .milliseconds(100))
+        async let late = client.send("POST", base + Fixtures.resendPath())
+        try await Task.sleep(for: .milliseconds(350))
+        async let waiter = client.send("POST", base + Fixtures.resendPath())
+        _ = await (first, late, waiter)
+        await harness.stop()
+        #expect(try decisions(harness).sorted() == ["coalesced", "conflict", "forwarded"])
+    }
+
+    @Test func upstreamErrorTimeoutAndShed() async throws {
+        var stub = StubOptions()
+        stub.hangEvery = 2
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["upstream": ["timeout = \"500ms\"", "max_inflight = 1"]])
+        let (client, base) = (harness.client, harness.base)
+        _ = await client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
+        async let hanging = client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
+        try await Task.sleep(for: .milliseconds(150))
+        _ = await client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
+        _ = await hanging
+        _ = await client.send("POST", harness.stubBase + "/__stub/faults?close_next=1")
+        _ = await client.send("GET", base + "/broken")
+        await harness.stop()
+        #expect(try decisions(harness) == ["forwarded", "shed", "upstream_timeout", "upstream_error"])
+    }
+}
