@@ -28,9 +28,7 @@ public struct GatewayResponder: HTTPResponder {
             await Self.handle(request, exchange, runtime)
         } onTimeout: {
             var late = exchange
-            late.format = FormatNegotiation.negotiate(
-                route: nil, query: client.query, accept: client.header("Accept"), contentType: client.header("Content-Type"),
-                defaultFormat: runtime.defaultFormat)
+            late.format = FormatNegotiation.negotiate(client, route: nil, defaultFormat: runtime.defaultFormat)
             // The body may still be arriving: do not read the next request from this connection.
             var response = late.reply(.requestTimeout())
             response.closeConnection = true

@@ -13,10 +13,7 @@ public struct NegotiationPlugin: GatewayPlugin {
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
         var exchange = exchange
-        let request = exchange.request
-        exchange.format = FormatNegotiation.negotiate(
-            route: exchange.resendRoute, query: request.query, accept: request.header("Accept"),
-            contentType: request.header("Content-Type"), defaultFormat: settings.defaultFormat)
+        exchange.format = FormatNegotiation.negotiate(exchange.request, route: exchange.resendRoute, defaultFormat: settings.defaultFormat)
         return try await next(exchange)
     }
 }

@@ -58,9 +58,7 @@ public struct RoutePlugin: GatewayPlugin {
     /// Refusals are answered before the negotiation plugin runs, so they negotiate their own format.
     private func refuse(_ exchange: Exchange, _ error: GatewayError) -> GatewayResponse {
         var exchange = exchange
-        exchange.format = FormatNegotiation.negotiate(
-            route: exchange.resendRoute, query: exchange.request.query, accept: exchange.request.header("Accept"),
-            contentType: exchange.request.header("Content-Type"), defaultFormat: settings.defaultFormat)
+        exchange.format = FormatNegotiation.negotiate(exchange.request, route: exchange.resendRoute, defaultFormat: settings.defaultFormat)
         return exchange.reply(error)
     }
 }
