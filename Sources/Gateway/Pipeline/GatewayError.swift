@@ -25,7 +25,7 @@ extension GatewayError {
         GatewayError(status: 400, code: code, message: message, decision: .invalid, policy: "validation")
     }
 
-    public static func notFound(_ path: String) -> GatewayError {
+    public static func notFound() -> GatewayError {
         var error = GatewayError(status: 404, code: "NotFound", message: "Handler for Request not found", decision: .notFound)
         error.envelope = .errorResponse
         return error

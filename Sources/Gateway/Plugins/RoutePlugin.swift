@@ -46,12 +46,12 @@ public struct RoutePlugin: GatewayPlugin {
             return try await next(exchange)
         case .passthrough:
             exchange.route = .passthrough
-            guard settings.passthrough else { return refuse(exchange, .notFound(String(request.path))) }
+            guard settings.passthrough else { return refuse(exchange, .notFound()) }
             return try await next(exchange)
         case .refused(let reason):
             return refuse(exchange, .badRequest("InvalidPath", reason))
         case .notFound:
-            return refuse(exchange, .notFound(String(request.path)))
+            return refuse(exchange, .notFound())
         }
     }
 

@@ -90,11 +90,11 @@ public struct Admission: Sendable {
     }
 
     public func admit(_ ticket: Ticket, in store: inout any KVTransaction, now: Double) throws -> Decision {
-        if let key = ticket.key, let record = try claim(key, &store, now: now, window: settings.keyTTL) {
+        if let key = ticket.key, let record = try claim(key, &store) {
             if record.identity != ticket.identity { return .mismatch }
             if let decision = try settled(record, ticket, &store, now) { return decision }
         }
-        if let record = try claim(Keys.identity(ticket.identity), &store, now: now, window: settings.dedupeWindow),
+        if let record = try claim(Keys.identity(ticket.identity), &store),
             let decision = try settled(record, ticket, &store, now)
         {
             return decision
@@ -197,7 +197,7 @@ public struct Admission: Sendable {
 
     // MARK: - Helpers
 
-    private func claim(_ key: String, _ store: inout any KVTransaction, now: Double, window: Double) throws -> ClaimRecord? {
+    private func claim(_ key: String, _ store: inout any KVTransaction) throws -> ClaimRecord? {
         try store.get(key).map { try RecordCodec.decode(ClaimRecord.self, $0.value) }
     }
 
