@@ -59,7 +59,12 @@ public final class GatewayServer: Sendable {
         let ports = self.ports
         let gateway = Application(
             responder: GatewayResponder(runtime: runtime, observer: observer),
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(server.idleTimeout))),
+            // The parser's own cap is twice max_header_bytes: between the two the gateway answers 431 in
+            // ServiceStack's shape; beyond it the parser answers a plain 400 and closes.
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: TimeAmount(server.idleTimeout),
+                    httpDecoderConfiguration: .init(maxHeaderFieldSize: server.maxHeaderBytes * 2, maxHeaderListSize: server.maxHeaderBytes * 2))),
             configuration: .init(
                 address: .hostname(server.listen.host, port: server.listen.port), backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections)),

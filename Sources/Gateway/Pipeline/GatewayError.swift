@@ -41,6 +41,12 @@ extension GatewayError {
         GatewayError(status: 413, code: "RequestTooLarge", message: "Request body is larger than \(limit) bytes", decision: .invalid, policy: "validation")
     }
 
+    public static func headersTooLarge(limit: Int) -> GatewayError {
+        GatewayError(
+            status: 431, code: "RequestHeaderFieldsTooLarge", message: "Request headers are larger than \(limit) bytes", decision: .invalid,
+            policy: "validation")
+    }
+
     public static func requestTimeout() -> GatewayError {
         GatewayError(status: 504, code: "RequestTimeout", message: "The request took too long to complete", decision: .upstreamTimeout)
     }

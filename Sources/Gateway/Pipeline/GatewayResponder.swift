@@ -40,6 +40,11 @@ public struct GatewayResponder: HTTPResponder {
 
     static func handle(_ request: Request, _ exchange: Exchange, _ runtime: GatewayRuntime) async -> GatewayResponse {
         var exchange = exchange
+        if headerBytes(request) > runtime.maxHeaderBytes {
+            var response = exchange.reply(.headersTooLarge(limit: runtime.maxHeaderBytes))
+            response.closeConnection = true
+            return response
+        }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > runtime.maxBody {
             var response = exchange.reply(.requestTooLarge(limit: runtime.maxBody))
             response.closeConnection = true
@@ -56,6 +61,15 @@ public struct GatewayResponder: HTTPResponder {
             return exchange.reply(.badRequest("RequestBodyUnreadable", "The request body could not be read"))
         }
         return await runtime.pipeline.run(exchange)
+    }
+
+    /// The size of the request line and header block as sent (`Name: value` CRLF per field).
+    static func headerBytes(_ request: Request) -> Int {
+        var total = request.method.rawValue.utf8.count + (request.head.path?.utf8.count ?? 1) + 12
+        for field in request.headers {
+            total += field.name.rawName.utf8.count + field.value.utf8.count + 4
+        }
+        return total
     }
 
     static func hummingbirdResponse(_ response: GatewayResponse) -> Response {

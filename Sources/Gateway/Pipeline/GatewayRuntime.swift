@@ -5,13 +5,15 @@ import Synchronization
 public struct GatewayRuntime: Sendable {
     public var pipeline: Pipeline
     public var maxBody: Int
+    public var maxHeaderBytes: Int
     public var requestTimeout: Duration
     public var defaultFormat: WireFormat
     public var style: WireStyle
 
-    public init(pipeline: Pipeline, maxBody: Int, requestTimeout: Duration, defaultFormat: WireFormat, style: WireStyle) {
+    public init(pipeline: Pipeline, maxBody: Int, maxHeaderBytes: Int, requestTimeout: Duration, defaultFormat: WireFormat, style: WireStyle) {
         self.pipeline = pipeline
         self.maxBody = maxBody
+        self.maxHeaderBytes = maxHeaderBytes
         self.requestTimeout = requestTimeout
         self.defaultFormat = defaultFormat
         self.style = style

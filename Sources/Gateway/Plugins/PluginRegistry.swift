@@ -41,7 +41,7 @@ extension GatewayRuntime {
     public init(_ config: GatewayConfig, context: PluginContext, forwarder: UpstreamForwarder) throws {
         self.init(
             pipeline: Pipeline(plugins: try PluginRegistry.plugins(for: config, context: context), terminal: { await forwarder.forward($0) }),
-            maxBody: config.server.maxBody, requestTimeout: config.server.requestTimeout, defaultFormat: config.server.defaultFormat,
+            maxBody: config.server.maxBody, maxHeaderBytes: config.server.maxHeaderBytes, requestTimeout: config.server.requestTimeout, defaultFormat: config.server.defaultFormat,
             style: WireStyle(jsonCase: config.upstream.jsonCase, xmlNamespace: config.upstream.xmlNamespace))
     }
 }

@@ -120,4 +120,17 @@ struct ForwardingTests {
             #expect(report.requests == 1)
         }
     }
+
+    @Test func oversizedHeadersAre431OrARefusalFromTheParser() async throws {
+        try await withGateway(sections: ["server": ["max_header_bytes = \"4KiB\""]]) { gateway in
+            let big = await gateway.client.send("POST", gateway.base + Fixtures.resendPath(), headers: ["X-Big: " + String(repeating: "b", count: 5000)])
+            #expect(big.status == 431)
+            #expect(big.body.contains("RequestHeaderFieldsTooLarge"))
+            let huge = await gateway.client.send("POST", gateway.base + Fixtures.resendPath(), headers: ["X-Big: " + String(repeating: "b", count: 9000)])
+            #expect(huge.status == 400)
+            #expect(await gateway.client.send("POST", gateway.base + Fixtures.resendPath()).status == 200)
+            let report = try await gateway.sent()
+            #expect(report.total == 1)
+        }
+    }
 }
