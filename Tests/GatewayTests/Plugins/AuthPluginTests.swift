@@ -113,4 +113,41 @@ struct AuthPluginTests {
             #expect(last.value("Cookie") == "ss-id=Zx8Kq2LmN4pR7tV9wY1b")
         }
     }
+
+    /// Claims relative to the real clock (the live gateway checks against it).
+    static func claims(expiresIn: TimeInterval = 300, notBefore: TimeInterval? = nil, issuer: String = JWTFixtures.issuer, audience: String = JWTFixtures.audience) -> TestClaims {
+        TestClaims(
+            exp: ExpirationClaim(value: Date().addingTimeInterval(expiresIn)), nbf: notBefore.map { NotBeforeClaim(value: Date().addingTimeInterval($0)) },
+            iss: IssuerClaim(value: issuer), sub: SubjectClaim(value: "user-9"), aud: AudienceClaim(value: [audience]))
+    }
+
+    @Test func jwksModeRefusesEveryForgeryAndTheUpstreamSeesNone() async throws {
+        let jwks = try JWTFixtures.temporaryFile(try JWTFixtures.jwksJSON())
+        let tables = """
+            [auth.jwt]
+            jwks_file = "\(jwks)"
+            issuer = "\(JWTFixtures.issuer)"
+            audience = "\(JWTFixtures.audience)"
+            leeway = "5s"
+            """
+        try await withGateway(sections: ["auth": ["mode = \"jwt\""]], tables: tables) { gateway in
+            func status(_ token: String) async -> Int {
+                await gateway.client.send("POST", gateway.base + Fixtures.resendPath(Fixtures.guid()), headers: ["Authorization: Bearer \(token)"]).status
+            }
+            #expect(await status(try await JWTFixtures.rs256(Self.claims())) == 200)
+            #expect(await status(try await JWTFixtures.es256(Self.claims())) == 200)
+            let refused = [
+                try await JWTFixtures.rs256(Self.claims(expiresIn: -60)),
+                try await JWTFixtures.rs256(Self.claims(notBefore: 120)),
+                try await JWTFixtures.rs256(Self.claims(issuer: "https://evil.test")),
+                try await JWTFixtures.rs256(Self.claims(audience: "someone-else")),
+                try await JWTFixtures.es256(Self.claims(), key: JWTFixtures.ec2, kid: "ec-1"),
+                try await JWTFixtures.hs256(Self.claims(), key: Array(try JWTFixtures.rsa.get().publicKey.pemRepresentation.utf8), kid: "rsa-1"),
+                try await JWTFixtures.hs256(Self.claims()),
+            ]
+            for token in refused { #expect(await status(token) == 401) }
+            let report = try await gateway.sent()
+            #expect(report.total == 2, "refused calls never reach the upstream")
+        }
+    }
 }
