@@ -44,9 +44,10 @@ struct ThrottlePluginTests {
     }
 
     @Test func aFailureBeforeSendingRefundsTheContactsSlot() async throws {
-        let port = try closedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
         let sections = ["throttle": ["per_contact = \"1/1h\""], "upstream": ["connect_timeout = \"1s\""]]
-        try await withGateway(sections: sections, upstreamURL: "http://127.0.0.1:\(port)") { gateway in
+        try await withGateway(sections: sections, upstreamURL: "http://127.0.0.1:\(refusing.port)") { gateway in
             #expect(await gateway.client.send("POST", gateway.base + Fixtures.resendPath()).status == 502)
             #expect(await gateway.client.send("POST", gateway.base + Fixtures.resendPath(Fixtures.guid())).status == 502)
             #expect(gateway.records.all.map(\.record.outcome) == [.released, .released])

@@ -5,8 +5,9 @@ import Testing
 @Suite("Upstream failures through a live gateway")
 struct UpstreamFailureTests {
     @Test func closedPortAnswers502WithinTheConnectTimeoutAfterOneRetry() async throws {
-        let port = try closedPort()
-        try await withGateway(sections: ["upstream": ["connect_timeout = \"1s\""]], upstreamURL: "http://127.0.0.1:\(port)") { gateway in
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        try await withGateway(sections: ["upstream": ["connect_timeout = \"1s\""]], upstreamURL: "http://127.0.0.1:\(refusing.port)") { gateway in
             let response = await gateway.client.send("GET", gateway.base + Fixtures.resendPath())
             #expect(response.status == 502)
             #expect(response.body.contains("UpstreamUnavailable"))
@@ -87,16 +88,46 @@ struct UpstreamFailureTests {
     }
 }
 
-/// A loopback port with nothing listening on it.
+/// A loopback port bound but never listened on: connections to it are refused, and no other test can
+/// take it meanwhile (a port that is merely free may be handed to another test's listener).
+final class RefusingPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}
+
+/// A free loopback port for a server a test is about to start in another process. Taken below the
+/// kernel's ephemeral range, so that listeners other tests bind to port 0 can never be handed it.
 func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
+    for _ in 0..<200 {
+        let candidate = Int.random(in: 20_000..<32_000)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(candidate).bigEndian
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        _ = Glibc.close(fd)
+        if bound == 0 { return candidate }
+    }
+    throw PortError.noneFree
+}
+
+enum PortError: Error {
+    case noneFree
 }
