@@ -27,8 +27,9 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-start_gateway() { # $1 = name, $2 = store backend
+start_gateway() { # $1 = name, $2 = store backend, $3 = port, $4 = access-log path (default: a file)
     local port=$3
+    local access_log="${4:-$out/$1.access.log}"
     cat > "$out/$1.conf" <<CONF
 [server]
 listen = "127.0.0.1:$port"
@@ -44,7 +45,7 @@ per_principal = ""
 backend = "$2"
 path = "$out/$1.db"
 [access_log]
-path = "$out/$1.access.log"
+path = "$access_log"
 CONF
     "$bin" serve --config "$out/$1.conf" > "$out/$1.log" 2>&1 &
     gateway_pid=$!
@@ -81,6 +82,9 @@ row "direct-to-stub" "$stub_port" "$stub_pid" bench/distinct-resends.lua
 start_gateway memory memory 18180
 row "gateway-memory-forward" 18180 "$gateway_pid" bench/distinct-resends.lua
 stop_gateway
+start_gateway memory-devnull memory 18183 /dev/null
+row "gateway-memory-log-devnull" 18183 "$gateway_pid" bench/distinct-resends.lua
+stop_gateway
 start_gateway sqlite sqlite 18182
 row "gateway-sqlite-forward" 18182 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-sqlite-replay" 18182 "$gateway_pid" bench/replay-resend.lua
@@ -89,4 +93,5 @@ ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { p
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
 echo "gateway-sqlite / direct = $(ratio gateway-sqlite-forward direct-to-stub)"
 echo "gateway-sqlite / gateway-memory = $(ratio gateway-sqlite-forward gateway-memory-forward)"
+echo "access log to a file / to /dev/null = $(ratio gateway-memory-forward gateway-memory-log-devnull)"
 echo "(*) CPU seconds per 10k requests of the process behind the port: the stub for the direct row, the gateway otherwise"
