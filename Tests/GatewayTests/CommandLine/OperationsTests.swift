@@ -69,7 +69,7 @@ struct OperationsTests {
         let config = try temporaryFile("""
             [server]
             listen = "127.0.0.1:\(gatewayPort)"
-            drain_delay = "500ms"
+            drain_delay = "1s"
             [admin]
             listen = "127.0.0.1:\(adminPort)"
             [upstream]

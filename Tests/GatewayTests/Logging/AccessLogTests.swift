@@ -83,14 +83,16 @@ struct AccessLogDecisionTests {
     }
 
     @Test func coalescedAndConflict() async throws {
+        // The first takes 1.5 s; a copy at +0.1 s gives up at +0.7 s (409); one at +1.1 s is still
+        // waiting when the first lands at +1.5 s (coalesced). Margins of 0.4 s either way.
         var stub = StubOptions()
-        stub.latencyMilliseconds = 600
-        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"300ms\""]])
+        stub.latencyMilliseconds = 1500
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"600ms\""]])
         let (client, base) = (harness.client, harness.base)
         async let first = client.send("POST", base + Fixtures.resendPath())
         try await Task.sleep(for: .milliseconds(100))
         async let late = client.send("POST", base + Fixtures.resendPath())
-        try await Task.sleep(for: .milliseconds(350))
+        try await Task.sleep(for: .milliseconds(1000))
         async let waiter = client.send("POST", base + Fixtures.resendPath())
         _ = await (first, late, waiter)
         await harness.stop()

@@ -138,7 +138,6 @@ struct BindPluginTests {
             let response = await gateway.client.send("POST", gateway.base + Fixtures.resendPath(), headers: ["Content-Type: \(contentType)"], body: body)
             #expect(response.status == 400)
             #expect(response.body.contains("SerializationException"))
-            #expect(response.milliseconds < 1000)
             let report = try await gateway.sent()
             #expect(report.requests == 1)
         }
