@@ -1,6 +1,8 @@
 -- wrk script: every request is a different resend (random ConnectionRequestId and ContactId),
--- so nothing could be answered from a store.
+-- so nothing could be answered from a store. Carries the bench API key (ignored with auth "none").
+-- BENCH_ACCEPT (environment) sets the Accept header; application/json by default.
 math.randomseed(os.time())
+local accept = os.getenv("BENCH_ACCEPT") or "application/json"
 
 local function hex16()
   return string.format("%04x", math.random(0, 0xffff))
@@ -11,5 +13,6 @@ local function guid()
 end
 
 request = function()
-  return wrk.format("POST", "/api/connectionrequests/" .. guid() .. "/resend?ContactId=" .. guid(), { ["Accept"] = "application/json" })
+  return wrk.format("POST", "/api/connectionrequests/" .. guid() .. "/resend?ContactId=" .. guid(),
+    { ["Accept"] = accept, ["Authorization"] = "Bearer bench-key-0123456789abcdef" })
 end

@@ -1,5 +1,5 @@
 -- wrk script: the same resend every time, so the gateway answers from its store (replays).
 request = function()
   return wrk.format("POST", "/api/connectionrequests/7c0e2d6e-4f4b-4a59-9f1e-0c3b8a1d2e4f/resend?ContactId=0f8fad5b-d9cb-469f-a165-70867728950e",
-    { ["Accept"] = "application/json" })
+    { ["Accept"] = "application/json", ["Authorization"] = "Bearer bench-key-0123456789abcdef" })
 end

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# One run, one table: wrk straight at the stand-in upstream, then through the gateway with each store,
-# then replays. Every row shares the same 2 cores with wrk and the stub, so compare ratios, not
-# absolute figures. Usage: bench/run.sh [seconds] [connections]
+# One run, one table. Part 1: a fast upstream (nginx answering the seed's success body) straight, through
+# nginx as a keep-alive reverse proxy, and through the gateway (SQLite store, api_key auth, every plugin
+# on; JSON and XML clients; replays). Part 2: the stand-in upstream straight and through the gateway with
+# each store. Every row shares the same 2 cores with wrk and the upstream: compare ratios, not absolute
+# figures. Usage: bench/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-32}"
 
-if ! command -v wrk >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null
 fi
 swift build -c release --product gateway >/dev/null
 bin="$(swift build -c release --show-bin-path)/gateway"
@@ -20,25 +22,33 @@ admin_port=18191
 "$bin" stub-upstream --listen "127.0.0.1:$stub_port" > "$out/stub.log" 2>&1 &
 stub_pid=$!
 gateway_pid=""
-cleanup() { kill $stub_pid $gateway_pid 2>/dev/null || true; }
+nginx_pid=""
+cleanup() { kill $stub_pid $gateway_pid 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$stub_port/__stub/sent" >/dev/null 2>&1 && break
     sleep 0.1
 done
 
-start_gateway() { # $1 = name, $2 = store backend, $3 = port, $4 = access-log path (default: a file)
+start_gateway() { # $1 = name, $2 = store backend, $3 = port, $4 = access-log path, $5 = upstream port, $6 = auth mode, $7 = upstream format
     local port=$3
     local access_log="${4:-$out/$1.access.log}"
+    local upstream_port="${5:-$stub_port}"
+    local auth="${6:-none}"
+    local format="${7:-same}"
     cat > "$out/$1.conf" <<CONF
 [server]
 listen = "127.0.0.1:$port"
 [admin]
 listen = "127.0.0.1:$admin_port"
 [upstream]
-url = "http://127.0.0.1:$stub_port"
+url = "http://127.0.0.1:$upstream_port"
+format = "$format"
 [auth]
-mode = "none"
+mode = "$auth"
+[[auth.api_keys]]
+name = "bench"
+sha256 = "$("$bin" hash-key bench-key-0123456789abcdef | sed 's/.*"\(.*\)"/\1/')"
 [throttle]
 per_principal = ""
 [store]
@@ -60,6 +70,8 @@ stop_gateway() { kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true; g
 
 cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 
+rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
 row() { # $1 = label, $2 = port, $3 = pid to charge CPU to, $4 = lua script
     local before after
     before=$(cpu_seconds "$3")
@@ -71,13 +83,52 @@ row() { # $1 = label, $2 = port, $3 = pid to charge CPU to, $4 = lua script
     p99=$(awk '$1 == "99%" { print $2 }' "$out/$1.txt")
     requests=$(awk '/requests in/ { print $1 }' "$out/$1.txt")
     errors=$(awk '/Non-2xx/ { print $4 }' "$out/$1.txt")
-    printf '%-28s %10s %9s %9s %12s %8s\n' "$1" "$rps" "$p50" "$p99" \
-        "$(awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "%.2f", (a - b) / n * 10000 }')" "${errors:-0}"
+    printf '%-30s %10s %9s %9s %12s %8s %8s\n' "$1" "$rps" "$p50" "$p99" \
+        "$(awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "%.2f", (a - b) / n * 10000 }')" "${errors:-0}" "$(rss_mib "$3")"
     echo "$rps" > "$out/$1.rps"
 }
 
-echo "wrk -t1 -c$connections -d${duration}s on $(nproc) cores shared by wrk, the stub and the gateway"
-printf '%-28s %10s %9s %9s %12s %8s\n' "scenario" "req/s" "p50" "p99" "cpu-s/10k(*)" "non-2xx"
+start_nginx() {
+    cat > "$out/nginx.conf" <<CONF
+worker_processes 1;
+pid $PWD/$out/nginx.pid;
+error_log $PWD/$out/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    upstream fast { server 127.0.0.1:18184; keepalive 64; }
+    server {
+        listen 127.0.0.1:18184;
+        location / { default_type "application/json; charset=utf-8"; return 200 '{}'; }
+    }
+    server {
+        listen 127.0.0.1:18185;
+        location / { proxy_pass http://fast; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+CONF
+    nginx -c "$PWD/$out/nginx.conf" -g "daemon off;" &
+    nginx_pid=$!
+    for _ in $(seq 50); do
+        curl -fs "http://127.0.0.1:18184/" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+}
+
+echo "wrk -t1 -c$connections -d${duration}s on $(nproc) cores shared by wrk, the upstream and the proxy"
+printf '%-30s %10s %9s %9s %12s %8s %8s\n' "scenario" "req/s" "p50" "p99" "cpu-s/10k(*)" "non-2xx" "RSS MiB"
+start_nginx
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+row "nginx-upstream-direct" 18184 "$nginx_worker" bench/distinct-resends.lua
+row "nginx-proxy" 18185 "$nginx_worker" bench/distinct-resends.lua
+start_gateway full sqlite 18186 "" 18184 api_key
+row "gateway-full-sqlite" 18186 "$gateway_pid" bench/distinct-resends.lua
+row "gateway-full-sqlite-replay" 18186 "$gateway_pid" bench/replay-resend.lua
+stop_gateway
+start_gateway xml sqlite 18187 "" 18184 api_key json
+BENCH_ACCEPT=application/xml row "gateway-xml-client-json-up" 18187 "$gateway_pid" bench/distinct-resends.lua
+stop_gateway
 row "direct-to-stub" "$stub_port" "$stub_pid" bench/distinct-resends.lua
 start_gateway memory memory 18180
 row "gateway-memory-forward" 18180 "$gateway_pid" bench/distinct-resends.lua
@@ -90,8 +141,10 @@ row "gateway-sqlite-forward" 18182 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-sqlite-replay" 18182 "$gateway_pid" bench/replay-resend.lua
 stop_gateway
 ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
+echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
+echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
 echo "gateway-sqlite / direct = $(ratio gateway-sqlite-forward direct-to-stub)"
 echo "gateway-sqlite / gateway-memory = $(ratio gateway-sqlite-forward gateway-memory-forward)"
 echo "access log to a file / to /dev/null = $(ratio gateway-memory-forward gateway-memory-log-devnull)"
-echo "(*) CPU seconds per 10k requests of the process behind the port: the stub for the direct row, the gateway otherwise"
+echo "(*) CPU seconds per 10k requests of the process behind the port (nginx rows: the nginx worker, which serves both the proxy and the upstream)"
