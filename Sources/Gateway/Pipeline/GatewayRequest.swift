@@ -33,3 +33,10 @@ public struct GatewayRequest: Sendable {
         HTTPField.Name(name).flatMap { headers[$0] }
     }
 }
+
+extension FormatNegotiation {
+    /// The format for a request as it arrived.
+    public static func negotiate(_ request: GatewayRequest, route: ResendRoute?, defaultFormat: WireFormat) -> WireFormat {
+        negotiate(route: route, query: request.query, accept: request.header("Accept"), contentType: request.header("Content-Type"), defaultFormat: defaultFormat)
+    }
+}

@@ -23,11 +23,6 @@ public enum FormatNegotiation {
         return defaultFormat
     }
 
-    /// The format for a request as it arrived.
-    public static func negotiate(_ request: GatewayRequest, route: ResendRoute?, defaultFormat: WireFormat) -> WireFormat {
-        negotiate(route: route, query: request.query, accept: request.header("Accept"), contentType: request.header("Content-Type"), defaultFormat: defaultFormat)
-    }
-
     /// `type/subtype` lower-cased, parameters dropped.
     static func mediaType(_ value: Substring) -> String {
         let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? value
