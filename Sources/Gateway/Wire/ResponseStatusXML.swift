@@ -70,6 +70,9 @@ public enum ResponseStatusXML {
 }
 
 enum XMLText {
+    /// Character data that any XML 1.0 reader gives back unchanged: a carriage return is written as a
+    /// reference (a raw one would be read back as a line feed), and characters XML 1.0 cannot hold at
+    /// all (other C0 controls, U+FFFE, U+FFFF) become U+FFFD rather than a document no client can read.
     static func escapeText(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -77,8 +80,10 @@ enum XMLText {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t":
-                out += "&#x\(String(scalar.value, radix: 16).uppercased());"
+            case "\r": out += "&#xD;"
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
+                out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(scalar)
             }
         }
