@@ -7,6 +7,7 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
 RUN swift build -c release --product gateway --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/gateway" /out/gateway
 
