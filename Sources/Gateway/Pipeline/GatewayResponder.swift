@@ -23,23 +23,43 @@ public struct GatewayResponder: HTTPResponder {
         let client = GatewayRequest(
             method: request.method.rawValue, target: request.head.path ?? "/", headers: request.headers, body: ByteBuffer(),
             remoteAddress: context.remoteAddress)
-        let exchange = Exchange(request: client, requestId: RequestID.accept(request.headers[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
-        let response = await RequestDeadline.run(timeout: runtime.requestTimeout) {
-            await Self.handle(request, exchange, runtime)
-        } onTimeout: {
-            var late = exchange
-            late.format = FormatNegotiation.negotiate(client, route: nil, defaultFormat: runtime.defaultFormat)
-            // The body may still be arriving: do not read the next request from this connection.
-            var response = late.reply(.requestTimeout())
-            response.closeConnection = true
-            return response
+        var exchange = Exchange(request: client, requestId: RequestID.accept(request.headers[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
+        let deadline = ContinuousClock.now + runtime.requestTimeout
+        let response: GatewayResponse
+        if let refusal = Self.refuseEarly(request, exchange, runtime) {
+            response = refusal
+        } else {
+            // The body is read here, in the handler's own task, and never after it returns: Hummingbird
+            // reads the rest of the request from the same stream once the handler is done.
+            switch await Self.readBody(request, maxBody: runtime.maxBody, deadline: deadline) {
+            case .body(let body):
+                exchange.request.body = body
+                let ready = exchange
+                // Past this point nothing touches the connection, so a forward already sent can outlive
+                // `request_timeout` and still record its outcome.
+                response = await RequestDeadline.run(timeout: deadline - ContinuousClock.now) {
+                    await runtime.pipeline.run(ready)
+                } onTimeout: {
+                    Self.timedOut(ready, runtime)
+                }
+            case .tooLarge:
+                var refusal = exchange.reply(.requestTooLarge(limit: runtime.maxBody))
+                refusal.closeConnection = true
+                response = refusal
+            case .timedOut:
+                response = Self.timedOut(exchange, runtime)
+            case .unreadable:
+                var refusal = exchange.reply(.badRequest("RequestBodyUnreadable", "The request body could not be read"))
+                refusal.closeConnection = true
+                response = refusal
+            }
         }
         observer(response, started, ContinuousClock.now - clock)
         return Self.hummingbirdResponse(response)
     }
 
-    static func handle(_ request: Request, _ exchange: Exchange, _ runtime: GatewayRuntime) async -> GatewayResponse {
-        var exchange = exchange
+    /// Refusals that need no body: oversized headers, an oversized declared body.
+    static func refuseEarly(_ request: Request, _ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse? {
         if headerBytes(request) > runtime.maxHeaderBytes {
             var response = exchange.reply(.headersTooLarge(limit: runtime.maxHeaderBytes))
             response.closeConnection = true
@@ -50,17 +70,47 @@ public struct GatewayResponder: HTTPResponder {
             response.closeConnection = true
             return response
         }
-        do {
-            var request = request
-            exchange.request.body = try await request.collectBody(upTo: runtime.maxBody)
-        } catch is NIOTooManyBytesError {
-            var response = exchange.reply(.requestTooLarge(limit: runtime.maxBody))
-            response.closeConnection = true
-            return response
-        } catch {
-            return exchange.reply(.badRequest("RequestBodyUnreadable", "The request body could not be read"))
+        return nil
+    }
+
+    enum BodyRead: Sendable {
+        case body(ByteBuffer)
+        case tooLarge
+        case timedOut
+        case unreadable
+    }
+
+    /// Reads the body within `max_body` and the request deadline; a read that outlives the deadline is
+    /// cancelled (a slow upload gets 504 and its connection is closed).
+    static func readBody(_ request: Request, maxBody: Int, deadline: ContinuousClock.Instant) async -> BodyRead {
+        if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil { return .body(ByteBuffer()) }
+        return await withTaskGroup(of: BodyRead.self) { group in
+            group.addTask {
+                do {
+                    var request = request
+                    return .body(try await request.collectBody(upTo: maxBody))
+                } catch is NIOTooManyBytesError {
+                    return .tooLarge
+                } catch {
+                    return Task.isCancelled ? .timedOut : .unreadable
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return .timedOut
+            }
+            let first = await group.next() ?? .unreadable
+            group.cancelAll()
+            return first
         }
-        return await runtime.pipeline.run(exchange)
+    }
+
+    static func timedOut(_ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse {
+        var late = exchange
+        late.format = FormatNegotiation.negotiate(exchange.request, route: nil, defaultFormat: runtime.defaultFormat)
+        var response = late.reply(.requestTimeout())
+        response.closeConnection = true
+        return response
     }
 
     /// The size of the request line and header block as sent (`Name: value` CRLF per field).
