@@ -11,7 +11,7 @@ out="fuzz/out"
 mkdir -p "$out"
 sources=()
 while IFS= read -r file; do sources+=("$file"); done < <(find Sources/Gateway/Wire -name '*.swift' ! -name 'ResendBinder.swift' | sort)
-sources+=(Sources/Gateway/Config/ConfigEnums.swift)
+sources+=(Sources/Gateway/Config/ConfigEnums.swift Sources/Gateway/Config/Duration+Units.swift)
 
 for target in xml json request; do
     # (gold's "Cannot export local symbol __asan_…" notes are harmless and filtered out)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -108,7 +107,7 @@ public final class GatewayServer: Sendable {
     public func reload() {
         guard let configPath else { return }
         let text = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
-        let hash = SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        let hash = String(Digest.sha256Hex(text).prefix(12))
         let report = ConfigLoader.load(path: configPath, environment: environment)
         guard let config = report.config else {
             metrics.reload("invalid")

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Crypto
 import Foundation
+import Gateway
 
 /// `gateway hash-key`: the `sha256 = "…"` line for an API key, to paste into `[[auth.api_keys]]`.
 struct HashKey: ParsableCommand {
@@ -22,7 +22,6 @@ struct HashKey: ParsableCommand {
             printError("hash-key: the key is empty")
             throw ExitCode(1)
         }
-        let digest = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-        print("sha256 = \"\(digest)\"")
+        print("sha256 = \"\(Digest.sha256Hex(secret))\"")
     }
 }

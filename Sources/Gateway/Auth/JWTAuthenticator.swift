@@ -23,8 +23,7 @@ public struct JWTAuthenticator: Sendable {
         self.keys = try JWTKeySet.load(config, environment: environment)
         self.issuer = config.issuer.flatMap { $0.isEmpty ? nil : $0 }
         self.audience = audience
-        let parts = config.leeway.components
-        self.leeway = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        self.leeway = config.leeway.seconds
     }
 
     /// Checks the token from `Authorization: Bearer <jwt>` or the `ss-tok` cookie (both may be

@@ -1,5 +1,4 @@
 import HTTPTypes
-import Crypto
 import Foundation
 import Logging
 
@@ -50,7 +49,7 @@ public struct IdempotencyPlugin: GatewayPlugin {
             key = value
         }
         let scope = exchange.principal ?? "anonymous"
-        let keyDigest = key.map { Self.digest(scope + "\n" + $0) }
+        let keyDigest = key.map { Digest.sha256Hex(scope + "\n" + $0) }
         let identity = "\(resend.connectionRequestId):\(resend.contactId)"
         let ticket = Admission.Ticket(identity: identity, key: keyDigest.map { "k:" + $0 }, limits: exchange.limits, token: RequestID.generate())
         let admission = Admission(settings: settings.admission)
@@ -198,9 +197,6 @@ public struct IdempotencyPlugin: GatewayPlugin {
         return response
     }
 
-    static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 extension HTTPFields {
@@ -225,13 +221,5 @@ extension IdempotencyPlugin.Settings {
         releaseStatuses = Set(upstream.releaseStatuses)
         allowOnStoreError = config.store.onError == .allow
         style = WireStyle(jsonCase: upstream.jsonCase, xmlNamespace: upstream.xmlNamespace)
-    }
-}
-
-extension Duration {
-    /// Seconds as a Double, for the store's clock.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

@@ -50,9 +50,7 @@ public struct ThrottlePlugin: GatewayPlugin {
     }
 
     static func check(_ policy: String, _ subject: String, _ rate: Rate, _ kind: Admission.LimitCheck.Kind) -> Admission.LimitCheck {
-        let (seconds, attoseconds) = rate.window.components
-        let window = Double(seconds) + Double(attoseconds) / 1e18
-        return Admission.LimitCheck(policy: policy, subject: subject, limit: rate.limit, window: window, kind: kind)
+        Admission.LimitCheck(policy: policy, subject: subject, limit: rate.limit, window: rate.window.seconds, kind: kind)
     }
 }
 

@@ -56,7 +56,7 @@ public final class SQLiteStore: StateStore {
         }
         worker = SQLiteWorker(
             connection: connection, lock: lock, clock: clock,
-            purgeInterval: max(Self.seconds(purgeInterval), 0.001), purgeBatch: max(purgeBatch, 1))
+            purgeInterval: max(purgeInterval.seconds, 0.001), purgeBatch: max(purgeBatch, 1))
         let thread = Thread { [worker] in worker.run() }
         thread.name = "gateway-sqlite-store"
         thread.start()
@@ -101,11 +101,6 @@ public final class SQLiteStore: StateStore {
         await withCheckedContinuation { continuation in
             worker.close(notifying: continuation)
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// `mkdir -p`, with errors that name the component at fault (FileManager's say "error 512").

@@ -32,10 +32,3 @@ public struct TransferLimits: Sendable {
         self.maxResponse = maxResponse
     }
 }
-
-extension Duration {
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -32,7 +32,7 @@ public struct ForwardHeaders: Sendable {
     /// Every client header but hop-by-hop and gateway-owned ones, then the gateway's own.
     public func passthrough(_ exchange: Exchange) -> [HeaderLine] {
         let fields = exchange.request.headers
-        let dropped = Self.hopByHop.union(connectionListed(fields))
+        let dropped = Self.hopByHop.union(Self.connectionTokens(fields[values: .connection]))
         var lines: [HeaderLine] = []
         for field in fields {
             let name = field.name.canonicalName
@@ -87,20 +87,14 @@ public struct ForwardHeaders: Sendable {
     /// Upstream response headers the client may see: hop-by-hop and framing removed (the gateway
     /// frames the body itself).
     public static func response(_ headers: [HeaderLine]) -> [HeaderLine] {
-        var dropped = hopByHop
-        dropped.insert("content-length")
-        for header in headers where header.name.lowercased() == "connection" {
-            for token in header.value.split(separator: ",") { dropped.insert(token.trimmingCharacters(in: [" ", "\t"]).lowercased()) }
-        }
+        let listed = headers.filter { $0.name.lowercased() == "connection" }.map(\.value)
+        let dropped = hopByHop.union(["content-length"]).union(connectionTokens(listed))
         return headers.filter { !dropped.contains($0.name.lowercased()) }
     }
 
-    private func connectionListed(_ fields: HTTPFields) -> Set<String> {
-        var names: Set<String> = []
-        for value in fields[values: .connection] {
-            for token in value.split(separator: ",") { names.insert(token.trimmingCharacters(in: [" ", "\t"]).lowercased()) }
-        }
-        return names
+    /// The header names a `Connection` header lists: they are hop-by-hop too (RFC 9110 §7.6.1).
+    static func connectionTokens(_ values: [String]) -> Set<String> {
+        Set(values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: [" ", "\t"]).lowercased() })
     }
 }
 

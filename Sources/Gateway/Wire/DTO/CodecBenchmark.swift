@@ -40,8 +40,7 @@ public enum CodecBenchmark {
         let elapsed = clock.measure {
             for _ in 0..<count { checksum &+= work() }
         }
-        let (seconds, attoseconds) = elapsed.components
-        let total = Double(seconds) + Double(attoseconds) * 1e-18
+        let total = elapsed.seconds
         let perSecond = total > 0 ? Double(count) / total : 0
         let micros = total * 1e6 / Double(count)
         let failed = checksum < 0 ? "  (FAILED: codec returned nil)" : ""
