@@ -15,9 +15,10 @@ public final class GatewayServer: Sendable {
     private let configPath: String?
     private let environment: [String: String]
     private let engine: CurlEngine
-    private let store: any StateStore
+    private let store: any ResendStore
     private let inflight = InflightCounter()
-    private let waits = WaitRegistry()
+    private let waits: WaitRegistry
+    private let memoryStore: MemoryStore?
     private let runtime: RuntimeHolder
     private let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
@@ -45,7 +46,11 @@ public final class GatewayServer: Sendable {
             observer(response, started, duration)
         }
         engine = try CurlEngine(settings: CurlSettings(config.upstream))
-        store = MeteredStore(inner: try StoreFactory.open(config.store), metrics: metrics)
+        let waits = WaitRegistry()
+        self.waits = waits
+        let opened = try StoreFactory.open(config.store, environment: environment, waits: waits, logger: logger)
+        memoryStore = (opened as? TransactionalResendStore)?.store as? MemoryStore
+        store = MeteredStore(inner: opened, metrics: metrics)
         runtime = RuntimeHolder(try Self.runtime(config, engine, inflight, store, waits, logger, environment))
     }
 
@@ -76,7 +81,7 @@ public final class GatewayServer: Sendable {
             onServerRunning: { channel in ports.setAdmin(channel.localAddress?.port ?? 0) },
             logger: logger)
         var services: [any Service] = [
-            EngineService(engine: engine), StoreService(store: store), AccessLogService(log: accessLog),
+            EngineService(engine: engine), StoreService(store: store, memory: memoryStore), AccessLogService(log: accessLog),
             StoreProber(store: store, readiness: readiness, logger: logger),
         ]
         if handleSignals { services.append(SignalService(server: self)) }
@@ -139,7 +144,7 @@ public final class GatewayServer: Sendable {
     }
 
     private static func runtime(
-        _ config: GatewayConfig, _ engine: CurlEngine, _ inflight: InflightCounter, _ store: any StateStore, _ waits: WaitRegistry,
+        _ config: GatewayConfig, _ engine: CurlEngine, _ inflight: InflightCounter, _ store: any ResendStore, _ waits: WaitRegistry,
         _ logger: Logger, _ environment: [String: String]
     ) throws -> GatewayRuntime {
         let forwarder = UpstreamForwarder(settings: try UpstreamForwarder.Settings(config, environment: environment), engine: engine, inflight: inflight)

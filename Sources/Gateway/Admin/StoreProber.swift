@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Probes the store every second for `/readyz`; a failing store turns the gateway not-ready within 3 s.
 struct StoreProber: Service {
-    let store: any StateStore
+    let store: any ResendStore
     let readiness: Readiness
     let logger: Logger
 

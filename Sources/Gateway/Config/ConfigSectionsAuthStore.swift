@@ -68,15 +68,22 @@ extension ConfigSections {
         let backend = s.choice("backend", d.backend)
         let path = s.string("path", d.path)
         if backend == .sqlite && path.isEmpty { s.problem("path", "must name the SQLite file when backend = \"sqlite\"") }
-        let inline = s.read("redis_url", d.redisURL, expected: "a redis:// or rediss:// URL") { value -> SecretSource? in
-            value.string.flatMap { isRedisURL($0) ? .inline($0) : nil }
+        let inline = s.read("redis_url", d.redisURL, expected: "a redis:// URL", echo: false) { value -> SecretSource? in
+            value.string.flatMap { (try? RedisURL(parsing: $0)) != nil ? .inline($0) : nil }
         }
         var redisURL = inline
+        var urlKey = "redis_url"
         if let source = s.secret("redis_url") {
             redisURL = source
-            let key = s.isSet("redis_url_env") ? "redis_url_env" : "redis_url_file"
-            if backend == .redis, let value = try? source.resolve(environment: s.context.environment), !isRedisURL(value) {
-                s.problem(key, "\(source) does not hold a redis:// or rediss:// URL")
+            urlKey = s.isSet("redis_url_env") ? "redis_url_env" : "redis_url_file"
+        }
+        if backend == .redis, let text = try? redisURL.resolve(environment: s.context.environment) {
+            do {
+                if try RedisURL(parsing: text).tls {
+                    s.problem(urlKey, "rediss:// (TLS) is not supported by this version's Redis client; reach Redis over a private network or a local TLS tunnel")
+                }
+            } catch {
+                s.problem(urlKey, "\(redisURL): \(error)")
             }
         }
         return StoreConfig(
@@ -87,13 +94,5 @@ extension ConfigSections {
             timeout: s.duration("timeout", d.timeout),
             onError: s.choice("on_error", d.onError)
         )
-    }
-
-    static func isRedisURL(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        for scheme in ["redis://", "rediss://"] where lower.hasPrefix(scheme) {
-            return text.count > scheme.count && !text.contains(where: { $0.isWhitespace })
-        }
-        return false
     }
 }

@@ -23,11 +23,11 @@ public struct IdempotencyPlugin: GatewayPlugin {
     }
 
     let settings: Settings
-    let store: any StateStore
+    let store: any ResendStore
     let waits: WaitRegistry
     let logger: Logger
 
-    public init(settings: Settings, store: any StateStore, waits: WaitRegistry, logger: Logger) {
+    public init(settings: Settings, store: any ResendStore, waits: WaitRegistry, logger: Logger) {
         self.settings = settings
         self.store = store
         self.waits = waits
@@ -67,7 +67,7 @@ public struct IdempotencyPlugin: GatewayPlugin {
         let deadline = ContinuousClock.now + settings.coalesceWait
         var waited = false
         while true {
-            let decision = try await store.transact { store, now in try admission.admit(ticket, in: &store, now: now) }
+            let decision = try await store.admit(ticket, rules: admission)
             switch decision {
             case .claimed(let remaining):
                 var response = try await forward(ticket, admission, exchange, next)
@@ -101,14 +101,14 @@ public struct IdempotencyPlugin: GatewayPlugin {
     }
 
     private func forward(_ ticket: Admission.Ticket, _ admission: Admission, _ exchange: Exchange, _ next: PluginNext) async throws -> GatewayResponse {
-        guard try await store.transact({ store, now in try admission.markSent(ticket, in: &store, now: now) }) else {
+        guard try await store.markSent(ticket, rules: admission) else {
             // The claim expired and another attempt took it: sending now could send twice.
             return conflict(exchange)
         }
         var response = try await next(exchange)
         let outcome = classify(response, keyed: ticket.key != nil)
         do {
-            try await store.transact { store, now in try admission.complete(ticket, outcome, in: &store, now: now) }
+            try await store.complete(ticket, outcome, rules: admission)
         } catch {
             // The sent claim stays and turns outcome-unknown at its deadline: safe, never a duplicate.
             logger.error("recording a resend outcome failed: \(error)")

@@ -25,11 +25,11 @@ public enum PluginRegistry {
 /// What plugins share beyond the configuration: the process's store, its waiters, its logger.
 public struct PluginContext: Sendable {
     public var environment: [String: String]
-    public var store: any StateStore
+    public var store: any ResendStore
     public var waits: WaitRegistry
     public var logger: Logger
 
-    public init(environment: [String: String], store: any StateStore, waits: WaitRegistry, logger: Logger) {
+    public init(environment: [String: String], store: any ResendStore, waits: WaitRegistry, logger: Logger) {
         self.environment = environment
         self.store = store
         self.waits = waits

@@ -1,18 +1,18 @@
-/// Times every store call and counts failures for the metrics, whatever the backend.
-struct MeteredStore: StateStore {
-    let inner: any StateStore
+/// Times every store step and counts failures for the metrics, whatever the backend.
+struct MeteredStore: ResendStore {
+    let inner: any ResendStore
     let metrics: GatewayMetrics
 
-    func transact<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
-        let started = ContinuousClock.now
-        do {
-            let result = try await inner.transact(body)
-            metrics.storeCall(ContinuousClock.now - started, failed: false)
-            return result
-        } catch {
-            metrics.storeCall(ContinuousClock.now - started, failed: true)
-            throw error
-        }
+    func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
+        try await measured { try await inner.admit(ticket, rules: rules) }
+    }
+
+    func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool {
+        try await measured { try await inner.markSent(ticket, rules: rules) }
+    }
+
+    func complete(_ ticket: Admission.Ticket, _ outcome: Admission.Outcome, rules: Admission) async throws {
+        try await measured { try await inner.complete(ticket, outcome, rules: rules) }
     }
 
     func probe() async throws {
@@ -25,4 +25,16 @@ struct MeteredStore: StateStore {
     }
 
     func close() async { await inner.close() }
+
+    private func measured<T: Sendable>(_ step: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let result = try await step()
+            metrics.storeCall(ContinuousClock.now - started, failed: false)
+            return result
+        } catch {
+            metrics.storeCall(ContinuousClock.now - started, failed: true)
+            throw error
+        }
+    }
 }

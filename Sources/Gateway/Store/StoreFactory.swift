@@ -1,26 +1,37 @@
+import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// Opens the backend `store.backend` names.
 enum StoreFactory {
-    static func open(_ config: StoreConfig) throws -> any StateStore {
+    static func open(_ config: StoreConfig, environment: [String: String], waits: WaitRegistry, logger: Logger) throws -> any ResendStore {
         switch config.backend {
         case .memory:
-            return MemoryStore()
+            return TransactionalResendStore(MemoryStore())
         case .sqlite:
-            return try SQLiteStore(path: config.path, timeout: config.timeout)
+            return TransactionalResendStore(try SQLiteStore(path: config.path, timeout: config.timeout))
         case .redis:
-            throw StoreError("store.backend = \"redis\" is not available in this version; use \"sqlite\" (one instance) until it is")
+            let url: RedisURL
+            do {
+                url = try RedisURL(parsing: try config.redisURL.resolve(environment: environment))
+            } catch {
+                throw StoreError("store.redis_url: \(error)")
+            }
+            return RedisStore(
+                url: url, prefix: config.keyPrefix, timeout: config.timeout, group: MultiThreadedEventLoopGroup.singleton, waits: waits,
+                logger: logger)
         }
     }
 }
 
 /// Purges the memory store, and closes any store after everything that uses it has stopped (services
-/// stop in reverse order). The sqlite store purges on its own thread.
+/// stop in reverse order). The sqlite store purges on its own thread; Redis expires keys itself.
 struct StoreService: Service {
-    let store: any StateStore
+    let store: any ResendStore
+    let memory: MemoryStore?
 
     func run() async throws {
-        if let memory = store as? MemoryStore {
+        if let memory {
             while !Task.isShuttingDownGracefully {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
                 memory.purge()

@@ -104,7 +104,7 @@ struct ConfigLoaderTests {
         per_client_ip = "100/m"
         [store]
         backend = "redis"
-        redis_url = "rediss://cache:6380/2"
+        redis_url = "redis://cache:6380/2"
         [access_log]
         path = "/var/log/gateway.log"
         format = "combined"
@@ -127,7 +127,7 @@ struct ConfigLoaderTests {
         #expect(c.throttle.perContact == Rate(limit: 1, window: .seconds(86_400)))
         #expect(c.throttle.perPrincipal == nil)
         #expect(c.throttle.perClientIP == Rate(limit: 100, window: .seconds(60)))
-        #expect(c.store.backend == .redis && c.store.redisURL == .inline("rediss://cache:6380/2"))
+        #expect(c.store.backend == .redis && c.store.redisURL == .inline("redis://cache:6380/2"))
         #expect(c.accessLog.format == .combined && c.accessLog.redactQuery == ["token"])
     }
 

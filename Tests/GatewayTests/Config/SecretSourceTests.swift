@@ -39,7 +39,7 @@ struct ConfigSecretSourceTests {
         #expect(env.problems.isEmpty)
         #expect(env.config?.store.redisURL == .environment("REDIS_URL"))
 
-        let path = try F.temporaryFile("rediss://user:pw@cache:6380/1\n")
+        let path = try F.temporaryFile("redis://user:pw@cache:6380/1\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = F.parse(F.apiKey + "[store]\nbackend = \"redis\"\nredis_url_file = \"\(path)\"\n")
         #expect(file.problems.isEmpty)
@@ -54,7 +54,15 @@ struct ConfigSecretSourceTests {
         let secret = "http://admin:p4ssw0rd@cache"
         let report = F.parse(F.apiKey + "[store]\nbackend = \"redis\"\nredis_url_env = \"REDIS_URL\"\n",
                              environment: ["REDIS_URL": secret])
-        #expect(report.problems.map(\.message) == ["store.redis_url_env: environment variable REDIS_URL does not hold a redis:// or rediss:// URL"])
+        #expect(report.problems.map(\.message) == ["store.redis_url_env: environment variable REDIS_URL: the scheme must be redis:// or rediss://"])
+        #expect(!report.allDescriptions.joined().contains("p4ssw0rd"))
+    }
+
+    @Test func tlsToRedisIsRefusedWithAReason() {
+        let report = F.parse(F.apiKey + "[store]\nbackend = \"redis\"\nredis_url = \"rediss://:p4ssw0rd@cache:6380/0\"\n")
+        #expect(report.problems.map(\.message) == [
+            "store.redis_url: rediss:// (TLS) is not supported by this version's Redis client; reach Redis over a private network or a local TLS tunnel"
+        ])
         #expect(!report.allDescriptions.joined().contains("p4ssw0rd"))
     }
 

@@ -1,8 +1,11 @@
+import Logging
+import NIOPosix
 import Synchronization
 import Testing
 @testable import Gateway
 
-/// The claim state machine over the memory store, with a clock the test moves.
+/// The claim state machine, with a clock the test moves: every scenario runs against the Swift rules
+/// (memory store) and against the Lua rules in a real Redis, which must agree.
 @Suite("Admission: claims, outcomes, windows")
 struct AdmissionTests {
     final class Clock: Sendable {
@@ -15,31 +18,41 @@ struct AdmissionTests {
     let admission = Admission(settings: .init(claimTTL: 4.25, sentTTL: 12, dedupeWindow: 600, keyTTL: 86_400, blockUnknown: true))
     let contact = Admission.LimitCheck(policy: "contact", subject: "c1", limit: 2, window: 3600, kind: .rolling)
 
-    func store() -> MemoryStore { MemoryStore(clock: clock.read) }
+    enum Backend: CaseIterable, Sendable {
+        case memory, redis
+    }
+
+    func store(_ backend: Backend) throws -> any ResendStore {
+        switch backend {
+        case .memory:
+            return TransactionalResendStore(MemoryStore(clock: clock.read))
+        case .redis:
+            return RedisStore(
+                url: try RedisURL(parsing: RedisTestServer.shared.url), prefix: RedisTestServer.uniquePrefix(), timeout: .seconds(2),
+                group: MultiThreadedEventLoopGroup.singleton, waits: nil, logger: Logger(label: "test"), clock: clock.read)
+        }
+    }
 
     func ticket(_ identity: String = "a:b", key: String? = nil, limits: [Admission.LimitCheck] = []) -> Admission.Ticket {
         Admission.Ticket(identity: identity, key: key, limits: limits, token: RequestID.generate())
     }
 
-    func admit(_ store: MemoryStore, _ ticket: Admission.Ticket) async throws -> Admission.Decision {
-        let admission = self.admission
-        return try await store.transact { try admission.admit(ticket, in: &$0, now: $1) }
+    func admit(_ store: any ResendStore, _ ticket: Admission.Ticket) async throws -> Admission.Decision {
+        try await store.admit(ticket, rules: admission)
     }
 
-    func sent(_ store: MemoryStore, _ ticket: Admission.Ticket) async throws -> Bool {
-        let admission = self.admission
-        return try await store.transact { try admission.markSent(ticket, in: &$0, now: $1) }
+    func sent(_ store: any ResendStore, _ ticket: Admission.Ticket) async throws -> Bool {
+        try await store.markSent(ticket, rules: admission)
     }
 
-    func complete(_ store: MemoryStore, _ ticket: Admission.Ticket, _ outcome: Admission.Outcome) async throws {
-        let admission = self.admission
-        try await store.transact { try admission.complete(ticket, outcome, in: &$0, now: $1) }
+    func complete(_ store: any ResendStore, _ ticket: Admission.Ticket, _ outcome: Admission.Outcome) async throws {
+        try await store.complete(ticket, outcome, rules: admission)
     }
 
     static let ok = StoredOutcome(kind: .response, status: 200, format: "json", contentType: "application/json; charset=utf-8", body: Array("{}".utf8))
 
-    @Test func aSecondCopyWaitsThenIsReplayedUntilTheWindowEnds() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func aSecondCopyWaitsThenIsReplayedUntilTheWindowEnds(_ backend: Backend) async throws {
+        let store = try store(backend)
         let first = ticket()
         #expect(try await admit(store, first) == .claimed(remaining: [:]))
         #expect(try await admit(store, ticket()) == .inFlight)
@@ -52,8 +65,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket()) == .claimed(remaining: [:]))
     }
 
-    @Test func aReleasedClaimLetsTheNextCopyThroughAndRefundsTheContact() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func aReleasedClaimLetsTheNextCopyThroughAndRefundsTheContact(_ backend: Backend) async throws {
+        let store = try store(backend)
         let first = ticket(limits: [contact])
         #expect(try await admit(store, first) == .claimed(remaining: ["contact": 1]))
         #expect(try await sent(store, first))
@@ -61,8 +74,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket(limits: [contact])) == .claimed(remaining: ["contact": 1]))
     }
 
-    @Test func aClaimWhoseHolderDiedFreesButASentOneBecomesUnknown() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func aClaimWhoseHolderDiedFreesButASentOneBecomesUnknown(_ backend: Backend) async throws {
+        let store = try store(backend)
         let dead = ticket()
         _ = try await admit(store, dead)
         clock.advance(4.3)
@@ -77,8 +90,8 @@ struct AdmissionTests {
         #expect(abs(outcome.windowEnd - expected) < 0.001)
     }
 
-    @Test func anUnknownOutcomeBlocksTheIdentityForTheWindow() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func anUnknownOutcomeBlocksTheIdentityForTheWindow(_ backend: Backend) async throws {
+        let store = try store(backend)
         let first = ticket()
         _ = try await admit(store, first)
         _ = try await sent(store, first)
@@ -89,8 +102,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket()) == .claimed(remaining: [:]))
     }
 
-    @Test func aKeyIsScopedToOneIdentityAndOutlivesTheDedupeWindow() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func aKeyIsScopedToOneIdentityAndOutlivesTheDedupeWindow(_ backend: Backend) async throws {
+        let store = try store(backend)
         let first = ticket("a:b", key: "k:1")
         _ = try await admit(store, first)
         #expect(try await admit(store, ticket("a:c", key: "k:1")) == .mismatch)
@@ -101,8 +114,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket("a:b")) == .claimed(remaining: [:]), "identity window is over")
     }
 
-    @Test func aDeterministic4xxIsStoredUnderTheKeyOnly() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func aDeterministic4xxIsStoredUnderTheKeyOnly(_ backend: Backend) async throws {
+        let store = try store(backend)
         let first = ticket("a:b", key: "k:2")
         _ = try await admit(store, first)
         _ = try await sent(store, first)
@@ -113,8 +126,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket("a:b")) == .claimed(remaining: [:]))
     }
 
-    @Test func thePerContactLimitIsExactAndRefusalsTakeNothing() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func thePerContactLimitIsExactAndRefusalsTakeNothing(_ backend: Backend) async throws {
+        let store = try store(backend)
         #expect(try await admit(store, ticket("1:c1", limits: [contact])) == .claimed(remaining: ["contact": 1]))
         clock.advance(10)
         #expect(try await admit(store, ticket("2:c1", limits: [contact])) == .claimed(remaining: ["contact": 0]))
@@ -125,8 +138,8 @@ struct AdmissionTests {
         #expect(try await admit(store, ticket("3:c1", limits: [contact])) == .claimed(remaining: ["contact": 0]))
     }
 
-    @Test func theMostRestrictiveViolatedPolicyAnswers() async throws {
-        let store = store()
+    @Test(arguments: Backend.allCases) func theMostRestrictiveViolatedPolicyAnswers(_ backend: Backend) async throws {
+        let store = try store(backend)
         let principal = Admission.LimitCheck(policy: "principal", subject: "crm", limit: 1, window: 60, kind: .gcra)
         let tight = Admission.LimitCheck(policy: "contact", subject: "c9", limit: 1, window: 3600, kind: .rolling)
         _ = try await admit(store, ticket("1:c9", limits: [principal, tight]))

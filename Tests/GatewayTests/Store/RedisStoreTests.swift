@@ -1,0 +1,132 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+@testable import Gateway
+
+/// The Redis backend against a real Redis: atomicity under concurrency, script caching, key hygiene,
+/// credentials, and failing the way `store.on_error` expects.
+@Suite("Redis store")
+struct RedisStoreTests {
+    let rules = Admission(settings: .init(claimTTL: 5, sentTTL: 10, dedupeWindow: 600, keyTTL: 86_400, blockUnknown: true))
+
+    func store(_ url: String = RedisTestServer.shared.url, prefix: String = RedisTestServer.uniquePrefix(), timeout: Duration = .seconds(1)) throws -> RedisStore {
+        RedisStore(url: try RedisURL(parsing: url), prefix: prefix, timeout: timeout, group: MultiThreadedEventLoopGroup.singleton, waits: nil, logger: Logger(label: "test"))
+    }
+
+    func ticket(_ identity: String, key: String? = nil, limits: [Admission.LimitCheck] = []) -> Admission.Ticket {
+        Admission.Ticket(identity: identity, key: key, limits: limits, token: RequestID.generate())
+    }
+
+    func raw(_ url: String = RedisTestServer.shared.url) throws -> RedisClient {
+        RedisClient(url: try RedisURL(parsing: url), timeout: .seconds(2), group: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    @Test func fiftyConcurrentCopiesMakeExactlyOneClaim() async throws {
+        let store = try store()
+        let decisions = try await withThrowingTaskGroup(of: Admission.Decision.self) { group in
+            for _ in 0..<50 { group.addTask { try await store.admit(ticket("r:c"), rules: rules) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(decisions.filter { if case .claimed = $0 { true } else { false } }.count == 1)
+        #expect(decisions.filter { $0 == .inFlight }.count == 49)
+        await store.close()
+    }
+
+    @Test func aContactLimitIsExactUnderConcurrency() async throws {
+        let store = try store()
+        let contact = Admission.LimitCheck(policy: "contact", subject: "c", limit: 3, window: 3600, kind: .rolling)
+        let decisions = try await withThrowingTaskGroup(of: Admission.Decision.self) { group in
+            for index in 0..<20 { group.addTask { try await store.admit(ticket("\(index):c", limits: [contact]), rules: rules) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(decisions.filter { if case .claimed = $0 { true } else { false } }.count == 3)
+        #expect(decisions.filter { if case .throttled(policy: "contact", _, _) = $0 { true } else { false } }.count == 17)
+        await store.close()
+    }
+
+    @Test func scriptsAreReloadedAfterRedisForgetsThem() async throws {
+        let store = try store()
+        let first = ticket("a:b")
+        #expect(try await store.admit(first, rules: rules) == .claimed(remaining: [:]))
+        let client = try raw()
+        #expect(try await client.send(["SCRIPT", "FLUSH"]) == .simple("OK"))
+        #expect(try await store.markSent(first, rules: rules))
+        await client.close()
+        await store.close()
+    }
+
+    @Test func everyKeyIsUnderThePrefixAndExpires() async throws {
+        let prefix = RedisTestServer.uniquePrefix()
+        let store = try store(prefix: prefix)
+        let limits = [
+            Admission.LimitCheck(policy: "principal", subject: "p", limit: 10, window: 60, kind: .gcra),
+            Admission.LimitCheck(policy: "contact", subject: "c", limit: 3, window: 3600, kind: .rolling),
+        ]
+        let done = ticket("x:y", key: "k:abc", limits: limits)
+        _ = try await store.admit(done, rules: rules)
+        #expect(try await store.markSent(done, rules: rules))
+        try await store.complete(done, .store(StoredOutcome(kind: .response, status: 200, format: "json", contentType: "application/json", body: Array("{}".utf8))), rules: rules)
+        try await store.probe()
+        let client = try raw()
+        guard case .array(let keys?) = try await client.send(["KEYS", prefix + "*"]) else { Issue.record("no keys"); return }
+        #expect(keys.count == 5, "identity, key, two limits, probe: \(keys)")
+        for key in keys.compactMap(\.string) {
+            guard case .integer(let ttl) = try await client.send(["PTTL", key]) else { Issue.record("no ttl"); continue }
+            #expect(ttl > 0, "\(key) has an expiry")
+        }
+        await client.close()
+        await store.close()
+    }
+
+    @Test func credentialsAndDatabaseFromTheURL() async throws {
+        let redis = try RedisTestServer.start(arguments: ["--requirepass", "s3cret-pass"])
+        defer { redis.stop() }
+        let good = try store("redis://:s3cret-pass@127.0.0.1:\(redis.port)/3")
+        let first = ticket("a:b")
+        #expect(try await good.admit(first, rules: rules) == .claimed(remaining: [:]))
+        let db3 = try raw("redis://:s3cret-pass@127.0.0.1:\(redis.port)/3")
+        #expect(try await db3.send(["DBSIZE"]) == .integer(1), "the claim is in database 3")
+        let wrong = try store("redis://:wrong-pass@127.0.0.1:\(redis.port)/3")
+        do {
+            _ = try await wrong.admit(ticket("a:c"), rules: rules)
+            Issue.record("a wrong password was accepted")
+        } catch let error as StoreError {
+            #expect(error.description.contains("AUTH"))
+            #expect(!error.description.contains("wrong-pass"), "the password never appears in errors")
+        }
+        await good.close()
+        await wrong.close()
+        await db3.close()
+    }
+
+    @Test func anUnreachableRedisFailsFastAsAStoreError() async throws {
+        let store = try store("redis://127.0.0.1:\(try closedPort())/0")
+        let started = ContinuousClock.now
+        for _ in 0..<5 {
+            await #expect(throws: StoreError.self) { try await store.admit(ticket("a:b"), rules: rules) }
+        }
+        await #expect(throws: StoreError.self) { try await store.probe() }
+        #expect(ContinuousClock.now - started < .seconds(2), "refused connections and backoff answer at once")
+        await store.close()
+    }
+
+    @Test func aServerThatStopsAnsweringIsAStoreErrorWithinTheTimeout() async throws {
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let store = try store(redis.url, timeout: .milliseconds(300))
+        #expect(try await store.admit(ticket("a:b"), rules: rules) == .claimed(remaining: [:]))
+        redis.freeze()
+        let started = ContinuousClock.now
+        await #expect(throws: StoreError.self) { try await store.admit(ticket("a:c"), rules: rules) }
+        #expect(ContinuousClock.now - started < .milliseconds(900))
+        redis.thaw()
+        var decision: Admission.Decision?
+        for _ in 0..<20 where decision == nil {
+            decision = try? await store.admit(ticket("a:d"), rules: rules)
+            if decision == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(decision == .claimed(remaining: [:]), "a fresh connection works")
+        await store.close()
+    }
+}
