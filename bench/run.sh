@@ -2,15 +2,15 @@
 # One run, one table. Part 1: a fast upstream (nginx answering the seed's success body) straight, through
 # nginx as a keep-alive reverse proxy, and through the gateway (SQLite store, api_key auth, every plugin
 # on; JSON and XML clients; replays). Part 2: the stand-in upstream straight and through the gateway with
-# each store. Every row shares the same 2 cores with wrk and the upstream: compare ratios, not absolute
+# each store (memory, sqlite, and redis: a local redis-server on loopback, sharing the same cores). Every row shares the same 2 cores with wrk and the upstream: compare ratios, not absolute
 # figures. Usage: bench/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-32}"
 
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq wrk nginx-light redis-server >/dev/null
 fi
 swift build -c release --product gateway >/dev/null
 bin="$(swift build -c release --show-bin-path)/gateway"
@@ -18,12 +18,15 @@ out="bench/out"
 rm -rf "$out" && mkdir -p "$out"
 stub_port=18181
 admin_port=18191
+redis_port=18190
 
 "$bin" stub-upstream --listen "127.0.0.1:$stub_port" > "$out/stub.log" 2>&1 &
 stub_pid=$!
 gateway_pid=""
 nginx_pid=""
-cleanup() { kill $stub_pid $gateway_pid 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true; }
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --maxmemory-policy noeviction > "$out/redis.log" 2>&1 &
+redis_pid=$!
+cleanup() { kill $stub_pid $redis_pid $gateway_pid 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$stub_port/__stub/sent" >/dev/null 2>&1 && break
@@ -54,6 +57,8 @@ per_principal = ""
 [store]
 backend = "$2"
 path = "$out/$1.db"
+redis_url = "redis://127.0.0.1:$redis_port/0"
+key_prefix = "bench:$1:"
 [access_log]
 path = "$access_log"
 CONF
@@ -140,11 +145,21 @@ start_gateway sqlite sqlite 18182
 row "gateway-sqlite-forward" 18182 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-sqlite-replay" 18182 "$gateway_pid" bench/replay-resend.lua
 stop_gateway
+redis_before=$(cpu_seconds "$redis_pid")
+start_gateway redis redis 18188
+row "gateway-redis-forward" 18188 "$gateway_pid" bench/distinct-resends.lua
+row "gateway-redis-replay" 18188 "$gateway_pid" bench/replay-resend.lua
+redis_cpu=$(awk -v a="$redis_before" -v b="$(cpu_seconds "$redis_pid")" 'BEGIN { printf "%.2f", b - a }')
+redis_calls=$(redis-cli -p "$redis_port" info commandstats | awk -F'[:=,]' '/cmdstat_evalsha/ { print $3 }')
+stop_gateway
 ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
 echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
 echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
 echo "gateway-sqlite / direct = $(ratio gateway-sqlite-forward direct-to-stub)"
 echo "gateway-sqlite / gateway-memory = $(ratio gateway-sqlite-forward gateway-memory-forward)"
+echo "gateway-redis / gateway-memory = $(ratio gateway-redis-forward gateway-memory-forward)"
+echo "gateway-redis / gateway-sqlite = $(ratio gateway-redis-forward gateway-sqlite-forward)"
+echo "redis-server CPU during the two redis rows: ${redis_cpu}s; EVALSHA calls: ${redis_calls:-0}"
 echo "access log to a file / to /dev/null = $(ratio gateway-memory-forward gateway-memory-log-devnull)"
 echo "(*) CPU seconds per 10k requests of the process behind the port (nginx rows: the nginx worker, which serves both the proxy and the upstream)"

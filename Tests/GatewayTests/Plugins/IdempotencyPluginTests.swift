@@ -68,6 +68,26 @@ struct IdempotencyPluginTests {
         }
     }
 
+    @Test func keysAreScopedToTheCallerSoGuessingAnotherCallersKeyRevealsNothing() async throws {
+        try await withGateway(sections: AuthPluginTests.apiKeyMode, tables: AuthPluginTests.keyTables) { gateway in
+            let crm = "Authorization: Bearer \(AuthPluginTests.key)"
+            let billing = "Authorization: Bearer \(AuthPluginTests.otherKey)"
+            let first = await gateway.client.send("POST", gateway.base + path, headers: [crm, "Idempotency-Key: shared-key"])
+            #expect(first.status == 200)
+            // Another caller with the same key and another resend: its own fresh forward — neither a
+            // 422 (which would confirm the key exists) nor the first caller's stored answer.
+            let other = Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid())
+            let guess = await gateway.client.send("POST", gateway.base + other, headers: [billing, "Idempotency-Key: shared-key"])
+            #expect(guess.status == 200)
+            #expect(guess.header("Idempotent-Replayed") == nil)
+            // The first caller's key is still bound to its own resend.
+            let reuse = await gateway.client.send("POST", gateway.base + other, headers: [crm, "Idempotency-Key: shared-key"])
+            #expect(reuse.status == 422)
+            let report = try await gateway.sent()
+            #expect(report.total == 2)
+        }
+    }
+
     @Test(arguments: ["\"unterminated", "a, b", "\"caf\u{e9}\"", "(parens)", String(repeating: "k", count: 256)])
     func invalidKeysAre400BeforeAnyLookup(_ value: String) async throws {
         try await withGateway { gateway in
