@@ -4,7 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The whole gateway process: the client listener, the admin listener, the libcurl engine, the store,
 /// the access log and the signal handling, run as one service group.
@@ -21,8 +21,8 @@ public final class GatewayServer: Sendable {
     private let memoryStore: MemoryStore?
     private let runtime: RuntimeHolder
     private let logger: Logger
-    private let group = Mutex<ServiceGroup?>(nil)
-    private let current: Mutex<GatewayConfig>
+    private let group = NIOLockedValueBox<ServiceGroup?>(nil)
+    private let current: NIOLockedValueBox<GatewayConfig>
     private let observer: ExchangeObserver
     private let accessLog: AccessLog
 
@@ -36,7 +36,7 @@ public final class GatewayServer: Sendable {
         self.configPath = configPath
         self.environment = environment
         self.logger = logger
-        current = Mutex(config)
+        current = NIOLockedValueBox(config)
         let accessLog = try AccessLog(path: config.accessLog.path, format: config.accessLog.format, redactQuery: config.accessLog.redactQuery)
         self.accessLog = accessLog
         let metrics = self.metrics
@@ -54,7 +54,7 @@ public final class GatewayServer: Sendable {
         runtime = RuntimeHolder(try Self.runtime(config, engine, inflight, store, waits, logger, environment))
     }
 
-    public var config: GatewayConfig { current.withLock { $0 } }
+    public var config: GatewayConfig { current.withLockedValue { $0 } }
 
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or `shutdown()`.
     public func run(handleSignals: Bool = true) async throws {
@@ -89,7 +89,7 @@ public final class GatewayServer: Sendable {
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.maximumGracefulShutdownDuration = server.shutdownGrace
         let serviceGroup = ServiceGroup(configuration: configuration)
-        group.withLock { $0 = serviceGroup }
+        group.withLockedValue { $0 = serviceGroup }
         try await serviceGroup.run()
     }
 
@@ -103,7 +103,7 @@ public final class GatewayServer: Sendable {
             logger.info("draining", metadata: ["drain_delay": "\(ConfigValues.format(delay))"])
             try? await Task.sleep(for: delay)
         }
-        let serviceGroup = group.withLock { $0 }
+        let serviceGroup = group.withLockedValue { $0 }
         await serviceGroup?.triggerGracefulShutdown()
     }
 
@@ -129,7 +129,7 @@ public final class GatewayServer: Sendable {
         }
         do {
             runtime.replace(with: try Self.runtime(config, engine, inflight, store, waits, logger, environment))
-            current.withLock { $0 = config }
+            current.withLockedValue { $0 = config }
             metrics.reload("ok")
             for warning in report.warnings { logger.warning("\(warning.message)") }
             logger.info("configuration reloaded", metadata: ["sha256": "\(hash)"])

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The gateway's metrics (SPEC §6), in one swift-prometheus registry per gateway (not the process-wide
@@ -22,30 +22,32 @@ public final class GatewayMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
     ]
 
+    /// The whole name in `metricName`: the unit is already part of every name SPEC §6 fixes.
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     public init(version: String) {
-        requestDuration = registry.makeDurationHistogram(name: "gateway_request_duration_seconds", buckets: Self.buckets, help: "Time from request to response")
-        upstreamDuration = registry.makeDurationHistogram(name: "gateway_upstream_duration_seconds", buckets: Self.buckets, help: "Time the upstream took")
-        storeDuration = registry.makeDurationHistogram(name: "gateway_store_duration_seconds", buckets: Self.buckets, help: "Time a state-store transaction took")
-        inflight = registry.makeGauge(name: "gateway_inflight_forwards", help: "Forwards in progress")
-        storeErrors = registry.makeCounter(name: "gateway_store_errors_total", help: "State-store calls that failed or timed out")
-        outcomeUnknown = registry.makeCounter(name: "gateway_outcome_unknown_total", help: "Resends whose outcome is unknown")
-        replays = registry.makeCounter(name: "gateway_replays_total", help: "Resends answered from the store")
-        coalesced = registry.makeCounter(name: "gateway_coalesced_total", help: "Resends that waited for a copy in flight")
-        accessLogDropped = registry.makeCounter(name: "gateway_access_log_dropped_total", help: "Access-log lines dropped because the queue was full")
-        connectionsOpened = registry.makeCounter(name: "gateway_upstream_connections_opened_total", help: "Upstream connections opened (the rest were reused)")
-        registry.makeGauge(name: "gateway_build_info", labels: [("version", version)], help: "The running version").set(to: 1.0)
+        requestDuration = registry.makeDurationHistogram(descriptor: Self.named("gateway_request_duration_seconds", "Time from request to response"), buckets: Self.buckets)
+        upstreamDuration = registry.makeDurationHistogram(descriptor: Self.named("gateway_upstream_duration_seconds", "Time the upstream took"), buckets: Self.buckets)
+        storeDuration = registry.makeDurationHistogram(descriptor: Self.named("gateway_store_duration_seconds", "Time a state-store transaction took"), buckets: Self.buckets)
+        inflight = registry.makeGauge(descriptor: Self.named("gateway_inflight_forwards", "Forwards in progress"))
+        storeErrors = registry.makeCounter(descriptor: Self.named("gateway_store_errors_total", "State-store calls that failed or timed out"))
+        outcomeUnknown = registry.makeCounter(descriptor: Self.named("gateway_outcome_unknown_total", "Resends whose outcome is unknown"))
+        replays = registry.makeCounter(descriptor: Self.named("gateway_replays_total", "Resends answered from the store"))
+        coalesced = registry.makeCounter(descriptor: Self.named("gateway_coalesced_total", "Resends that waited for a copy in flight"))
+        accessLogDropped = registry.makeCounter(descriptor: Self.named("gateway_access_log_dropped_total", "Access-log lines dropped because the queue was full"))
+        connectionsOpened = registry.makeCounter(descriptor: Self.named("gateway_upstream_connections_opened_total", "Upstream connections opened (the rest were reused)"))
+        registry.makeGauge(descriptor: Self.named("gateway_build_info", "The running version"), labels: [("version", version)]).set(to: 1.0)
         for result in ["ok", "invalid", "refused"] {
-            _ = registry.makeCounter(name: "gateway_config_reloads_total", labels: [("result", result)], help: "Configuration reloads by result")
+            _ = registry.makeCounter(descriptor: Self.named("gateway_config_reloads_total", "Configuration reloads by result"), labels: [("result", result)])
         }
     }
 
     /// One finished request.
     public func observe(_ response: GatewayResponse, duration: Duration) {
         let record = response.record
-        registry.makeCounter(
-            name: "gateway_requests_total", labels: [("decision", record.decision.rawValue), ("status", String(response.status))],
-            help: "Requests by decision and status"
-        ).increment()
+        registry.makeCounter(descriptor: Self.named("gateway_requests_total", "Requests by decision and status"), labels: [("decision", record.decision.rawValue), ("status", String(response.status))]).increment()
         requestDuration.record(duration)
         if let upstream = record.upstreamDuration { upstreamDuration.record(upstream) }
         if let opened = record.upstreamConnectionsOpened, opened > 0 { connectionsOpened.increment(by: Int64(opened)) }
@@ -53,7 +55,7 @@ public final class GatewayMetrics: Sendable {
         case .replayed: replays.increment()
         case .coalesced: coalesced.increment()
         case .throttled:
-            registry.makeCounter(name: "gateway_throttled_total", labels: [("policy", record.policy ?? "unknown")], help: "Resends refused by a limit").increment()
+            registry.makeCounter(descriptor: Self.named("gateway_throttled_total", "Resends refused by a limit"), labels: [("policy", record.policy ?? "unknown")]).increment()
         default: break
         }
         if record.outcome == .unknown { outcomeUnknown.increment() }
@@ -65,7 +67,7 @@ public final class GatewayMetrics: Sendable {
     }
 
     public func reload(_ result: String) {
-        registry.makeCounter(name: "gateway_config_reloads_total", labels: [("result", result)], help: "Configuration reloads by result").increment()
+        registry.makeCounter(descriptor: Self.named("gateway_config_reloads_total", "Configuration reloads by result"), labels: [("result", result)]).increment()
     }
 
     /// The Prometheus text, with the gauges that are read rather than counted brought up to date.
@@ -79,10 +81,10 @@ public final class GatewayMetrics: Sendable {
 
 /// How much of a monotonic count has been reported already.
 private final class ReportedCount: Sendable {
-    private let value = Mutex(0)
+    private let value = NIOLockedValueBox(0)
 
     func advance(to total: Int) -> Int {
-        value.withLock { reported in
+        value.withLockedValue { reported in
             defer { reported = max(reported, total) }
             return total - reported
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The access log (SPEC §5): one line per request, written off the request path. Requests only append
 /// an entry to a bounded queue; one writer thread formats and writes batches. When the queue is full the
@@ -13,7 +13,7 @@ public final class AccessLog: Sendable {
         var closing = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let capacity: Int
@@ -35,7 +35,7 @@ public final class AccessLog: Sendable {
     /// Queues the line for a finished request; never blocks.
     public func record(_ response: GatewayResponse, started: Date, duration: Duration) {
         let entry = AccessLogEntry(response, started: started, duration: duration, redact: redact)
-        let signal = state.withLock { state -> Bool in
+        let signal = state.withLockedValue { state -> Bool in
             guard !state.closing, state.queue.count < capacity else {
                 state.dropped += 1
                 return false
@@ -47,16 +47,16 @@ public final class AccessLog: Sendable {
     }
 
     /// Lines dropped because the queue was full.
-    public var dropped: Int { state.withLock { $0.dropped } }
+    public var dropped: Int { state.withLockedValue { $0.dropped } }
 
     public func reopen() {
-        state.withLock { $0.reopen = true }
+        state.withLockedValue { $0.reopen = true }
         wake.signal()
     }
 
     /// Writes everything queued, then stops the writer.
     public func close() async {
-        state.withLock { $0.closing = true }
+        state.withLockedValue { $0.closing = true }
         wake.signal()
         let finished = self.finished
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -71,7 +71,7 @@ public final class AccessLog: Sendable {
         var descriptor = initial
         while true {
             wake.wait()
-            let (batch, reopen, closing) = state.withLock { state -> ([AccessLogEntry], Bool, Bool) in
+            let (batch, reopen, closing) = state.withLockedValue { state -> ([AccessLogEntry], Bool, Bool) in
                 defer {
                     state.queue.removeAll(keepingCapacity: true)
                     state.reopen = false

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Everything a request needs that comes from the configuration, as one immutable snapshot; a reload
 /// swaps the whole snapshot, so a request never sees half of two configurations.
@@ -21,15 +21,15 @@ public struct GatewayRuntime: Sendable {
 }
 
 public final class RuntimeHolder: Sendable {
-    private let state: Mutex<GatewayRuntime>
+    private let state: NIOLockedValueBox<GatewayRuntime>
 
     public init(_ runtime: GatewayRuntime) {
-        state = Mutex(runtime)
+        state = NIOLockedValueBox(runtime)
     }
 
-    public var current: GatewayRuntime { state.withLock { $0 } }
+    public var current: GatewayRuntime { state.withLockedValue { $0 } }
 
     public func replace(with runtime: GatewayRuntime) {
-        state.withLock { $0 = runtime }
+        state.withLockedValue { $0 = runtime }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The ports the listeners actually bound (port 0 in the config picks a free one), for tests and the demo.
 public final class ListeningPorts: Sendable {
@@ -13,7 +13,7 @@ public final class ListeningPorts: Sendable {
         var waiters: [CheckedContinuation<Ports, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
@@ -24,7 +24,7 @@ public final class ListeningPorts: Sendable {
     /// Returns once both listeners are bound.
     public func wait() async -> Ports {
         await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Ports? in
+            let ready = state.withLockedValue { state -> Ports? in
                 if let gateway = state.gateway, let admin = state.admin { return Ports(gateway: gateway, admin: admin) }
                 state.waiters.append(continuation)
                 return nil
@@ -34,7 +34,7 @@ public final class ListeningPorts: Sendable {
     }
 
     private func update(_ change: (inout State) -> Void) {
-        let (ports, waiters) = state.withLock { state -> (Ports?, [CheckedContinuation<Ports, Never>]) in
+        let (ports, waiters) = state.withLockedValue { state -> (Ports?, [CheckedContinuation<Ports, Never>]) in
             change(&state)
             guard let gateway = state.gateway, let admin = state.admin else { return (nil, []) }
             let waiters = state.waiters

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs work with a deadline without cancelling it: when `server.request_timeout` fires the client
 /// gets its answer, but a forward already sent runs on so that its outcome is still recorded.
@@ -25,14 +25,14 @@ enum RequestDeadline {
 }
 
 private final class ResumeOnce<T: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<T, Never>?>
+    private let continuation: NIOLockedValueBox<CheckedContinuation<T, Never>?>
 
     init(_ continuation: CheckedContinuation<T, Never>) {
-        self.continuation = Mutex(continuation)
+        self.continuation = NIOLockedValueBox(continuation)
     }
 
     func resume(_ value: T) {
-        let pending = continuation.withLock { state -> CheckedContinuation<T, Never>? in
+        let pending = continuation.withLockedValue { state -> CheckedContinuation<T, Never>? in
             defer { state = nil }
             return state
         }

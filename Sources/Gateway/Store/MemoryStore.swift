@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The `memory` backend: one dictionary behind one lock. Atomic by construction; lost on restart and
 /// not shared between instances (check-config warns). For tests and single-instance trials.
 public final class MemoryStore: StateStore {
-    private let table = Mutex<[String: KVRecord]>([:])
+    private let table = NIOLockedValueBox<[String: KVRecord]>([:])
     private let clock: @Sendable () -> Double
 
     public init(clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -13,7 +13,7 @@ public final class MemoryStore: StateStore {
 
     public func transact<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
         let now = clock()
-        return try table.withLock { table in
+        return try table.withLockedValue { table in
             var transaction: any KVTransaction = MemoryTransaction(base: table, now: now)
             let result = try body(&transaction, now)
             // Only a closure that returned commits its writes. Drop the transaction (and its reference
@@ -32,7 +32,7 @@ public final class MemoryStore: StateStore {
     /// Drops expired records; the gateway calls it from its purge loop.
     public func purge() {
         let now = clock()
-        table.withLock { $0 = $0.filter { $0.value.expiresAt > now } }
+        table.withLockedValue { $0 = $0.filter { $0.value.expiresAt > now } }
     }
 }
 

@@ -5,7 +5,7 @@
 // keeps a second gateway off the same file. The SQL lives in SQLiteConnection.swift.
 
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A `StateStore` in one SQLite file, for a single gateway instance.
 ///
@@ -230,15 +230,15 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
         var timer: Task<Void, Never>?
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     init(_ continuation: CheckedContinuation<T, any Error>) {
-        state = Mutex(State(continuation: continuation))
+        state = NIOLockedValueBox(State(continuation: continuation))
     }
 
     /// On the store's thread, before the transaction begins: false if the caller already gave up.
     func start() -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.phase == .queued else { return false }
             state.phase = .running
             return true
@@ -247,7 +247,7 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
 
     /// Delivers the outcome unless the caller already got a timeout.
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, timer) = state.withLock { state in
+        let (continuation, timer) = state.withLockedValue { state in
             defer {
                 state.continuation = nil
                 state.timer = nil
@@ -264,7 +264,7 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
             guard !Task.isCancelled else { return }
             timedOut()
         }
-        let alreadyDone = state.withLock { state in
+        let alreadyDone = state.withLockedValue { state in
             guard state.continuation != nil else { return true }
             state.timer = timer
             return false
@@ -275,7 +275,7 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
     /// The caller stops waiting. A queued transaction will be skipped; a running one still commits or
     /// rolls back on the store's thread, its result discarded.
     private func timedOut() {
-        let continuation = state.withLock { state in
+        let continuation = state.withLockedValue { state in
             if state.phase == .queued { state.phase = .abandoned }
             defer {
                 state.continuation = nil

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Duplicates waiting in this process for an in-flight resend: woken the moment its outcome is recorded
 /// (no busy polling), bounded per identity by `max_waiters`.
@@ -15,13 +15,13 @@ public final class WaitRegistry: Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
     /// Waits until `wake(identity)` or the timeout; false when `maxWaiters` already wait.
     func wait(for identity: String, timeout: Duration, maxWaiters: Int) async -> Bool {
-        let id: UInt64? = state.withLock { state in
+        let id: UInt64? = state.withLockedValue { state in
             guard state.counts[identity, default: 0] < maxWaiters else { return nil }
             state.counts[identity, default: 0] += 1
             state.nextID += 1
@@ -29,7 +29,7 @@ public final class WaitRegistry: Sendable {
         }
         guard let id else { return false }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            state.withLock { $0.waiters[identity, default: []].append(Waiter(id: id, continuation: continuation)) }
+            state.withLockedValue { $0.waiters[identity, default: []].append(Waiter(id: id, continuation: continuation)) }
             Task {
                 try? await Task.sleep(for: timeout)
                 self.resume(identity, only: id)
@@ -40,7 +40,7 @@ public final class WaitRegistry: Sendable {
 
     /// Wakes everyone waiting on `identity`.
     func wake(_ identity: String) {
-        let woken = state.withLock { state in
+        let woken = state.withLockedValue { state in
             let woken = state.waiters.removeValue(forKey: identity) ?? []
             state.counts[identity, default: 0] -= woken.count
             if state.counts[identity, default: 0] <= 0 { state.counts[identity] = nil }
@@ -50,7 +50,7 @@ public final class WaitRegistry: Sendable {
     }
 
     private func resume(_ identity: String, only id: UInt64) {
-        let waiter: Waiter? = state.withLock { state in
+        let waiter: Waiter? = state.withLockedValue { state in
             guard let index = state.waiters[identity]?.firstIndex(where: { $0.id == id }) else { return nil }
             let waiter = state.waiters[identity]?.remove(at: index)
             if state.waiters[identity]?.isEmpty == true { state.waiters[identity] = nil }

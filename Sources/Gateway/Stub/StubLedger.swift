@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the stand-in has done: invitations "sent" per (ConnectionRequestId, ContactId), connections
 /// accepted, requests read, and the faults armed for coming requests.
@@ -14,13 +14,13 @@ public final class StubLedger: Sendable {
         var lastResend = "null"
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
     /// A resend arrived: returns its ordinal among resends.
     func countResend() -> Int {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.resends += 1
             return state.resends
         }
@@ -28,28 +28,28 @@ public final class StubLedger: Sendable {
 
     func recordInvitation(connectionRequestId: GUID, contactId: GUID) {
         let key = "\(connectionRequestId) \(contactId)"
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.invitations[key] == nil { state.order.append(key) }
             state.invitations[key, default: 0] += 1
         }
     }
 
     /// The last resend request as received (method, target, headers, body), for `GET /__stub/last`.
-    func recordLastResend(_ document: String) { state.withLock { $0.lastResend = document } }
+    func recordLastResend(_ document: String) { state.withLockedValue { $0.lastResend = document } }
 
-    var lastResend: String { state.withLock { $0.lastResend } }
+    var lastResend: String { state.withLockedValue { $0.lastResend } }
 
-    func connectionOpened() { state.withLock { $0.connections += 1 } }
+    func connectionOpened() { state.withLockedValue { $0.connections += 1 } }
 
-    func requestRead() { state.withLock { $0.requests += 1 } }
+    func requestRead() { state.withLockedValue { $0.requests += 1 } }
 
-    func armClose(_ count: Int) { state.withLock { $0.closeNext = max(0, count) } }
+    func armClose(_ count: Int) { state.withLockedValue { $0.closeNext = max(0, count) } }
 
-    func armError(_ count: Int) { state.withLock { $0.errorNext = max(0, count) } }
+    func armError(_ count: Int) { state.withLockedValue { $0.errorNext = max(0, count) } }
 
     /// True when this resend must fail inside the service (a typed 500 with a debug stack trace).
     func takeErrorFault() -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.errorNext > 0 else { return false }
             state.errorNext -= 1
             return true
@@ -58,19 +58,19 @@ public final class StubLedger: Sendable {
 
     /// True when this request must be read and its connection closed without an answer.
     func takeCloseFault() -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.closeNext > 0 else { return false }
             state.closeNext -= 1
             return true
         }
     }
 
-    public var totalInvitations: Int { state.withLock { $0.invitations.values.reduce(0, +) } }
-    public var connections: Int { state.withLock { $0.connections } }
+    public var totalInvitations: Int { state.withLockedValue { $0.invitations.values.reduce(0, +) } }
+    public var connections: Int { state.withLockedValue { $0.connections } }
 
     /// The `GET /__stub/sent` document.
     func report() -> String {
-        state.withLock { state in
+        state.withLockedValue { state in
             let rows = state.order.map { key -> String in
                 let ids = key.split(separator: " ")
                 return "{\"connectionRequestId\":\"\(ids[0])\",\"contactId\":\"\(ids[1])\",\"count\":\(state.invitations[key] ?? 0)}"

@@ -1,6 +1,6 @@
 import Logging
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 @testable import Gateway
 
@@ -9,9 +9,9 @@ import Testing
 @Suite("Admission: claims, outcomes, windows")
 struct AdmissionTests {
     final class Clock: Sendable {
-        let now = Mutex<Double>(1_000)
-        func advance(_ seconds: Double) { now.withLock { $0 += seconds } }
-        var read: @Sendable () -> Double { { self.now.withLock { $0 } } }
+        let now = NIOLockedValueBox<Double>(1_000)
+        func advance(_ seconds: Double) { now.withLockedValue { $0 += seconds } }
+        var read: @Sendable () -> Double { { self.now.withLockedValue { $0 } } }
     }
 
     let clock = Clock()

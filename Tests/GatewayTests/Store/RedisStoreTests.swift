@@ -114,12 +114,12 @@ struct RedisStoreTests {
     @Test func aServerThatStopsAnsweringIsAStoreErrorWithinTheTimeout() async throws {
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
-        let store = try store(redis.url, timeout: .milliseconds(300))
+        let store = try store(redis.url, timeout: .seconds(1))
         #expect(try await store.admit(ticket("a:b"), rules: rules) == .claimed(remaining: [:]))
         redis.freeze()
         let started = ContinuousClock.now
         await #expect(throws: StoreError.self) { try await store.admit(ticket("a:c"), rules: rules) }
-        #expect(ContinuousClock.now - started < .milliseconds(900))
+        #expect(ContinuousClock.now - started < .milliseconds(2500), "given up after store.timeout, not hanging")
         redis.thaw()
         var decision: Admission.Decision?
         for _ in 0..<20 where decision == nil {

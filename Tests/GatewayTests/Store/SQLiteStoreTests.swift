@@ -4,7 +4,7 @@
 
 import CSQLite
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 @testable import Gateway
 
@@ -390,21 +390,21 @@ private func retryingStoreTimeouts<T>(_ body: () async throws -> T) async throws
 
 /// A settable clock for the store.
 private final class ManualStoreClock: Sendable {
-    private let value: Mutex<Double>
-    init(_ start: Double) { value = Mutex(start) }
-    func set(_ now: Double) { value.withLock { $0 = now } }
-    var read: @Sendable () -> Double { { [self] in value.withLock { $0 } } }
+    private let value: NIOLockedValueBox<Double>
+    init(_ start: Double) { value = NIOLockedValueBox(start) }
+    func set(_ now: Double) { value.withLockedValue { $0 = now } }
+    var read: @Sendable () -> Double { { [self] in value.withLockedValue { $0 } } }
 }
 
 private final class StoreTestFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+    private let value = NIOLockedValueBox(false)
+    func set() { value.withLockedValue { $0 = true } }
+    var isSet: Bool { value.withLockedValue { $0 } }
 }
 
 /// Reads from `handle` on a plain thread until a line contains `marker` (nil on EOF or timeout).
 private func readChildLine(containing marker: String, from handle: FileHandle, timeout: Double) async -> String? {
-    let found = Mutex<String?>(nil)
+    let found = NIOLockedValueBox<String?>(nil)
     let done = StoreTestFlag()
     Thread {
         var buffer = ""
@@ -413,7 +413,7 @@ private func readChildLine(containing marker: String, from handle: FileHandle, t
             if chunk.isEmpty { break }
             buffer += String(decoding: chunk, as: UTF8.self)
             if let line = buffer.split(separator: "\n").first(where: { $0.contains(marker) }) {
-                found.withLock { $0 = String(line) }
+                found.withLockedValue { $0 = String(line) }
                 break
             }
         }
@@ -423,7 +423,7 @@ private func readChildLine(containing marker: String, from handle: FileHandle, t
     while !done.isSet && Date() < deadline {
         try? await Task.sleep(for: .milliseconds(20))
     }
-    return found.withLock { $0 }
+    return found.withLockedValue { $0 }
 }
 
 private func waitForChildExit(_ process: Process) async {

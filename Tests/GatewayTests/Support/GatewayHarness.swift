@@ -1,7 +1,7 @@
 import Foundation
 import Gateway
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A real gateway on a loopback port in front of a real stand-in upstream, configured through the real
 /// config loader. Every response's record is kept for assertions on what the access log will show.
@@ -96,11 +96,11 @@ struct StubReport: Decodable {
 
 /// Records of the responses the gateway made, in order.
 final class RecordLog: Sendable {
-    private let entries = Mutex<[GatewayResponse]>([])
+    private let entries = NIOLockedValueBox<[GatewayResponse]>([])
 
-    func append(_ response: GatewayResponse) { entries.withLock { $0.append(response) } }
+    func append(_ response: GatewayResponse) { entries.withLockedValue { $0.append(response) } }
 
-    var all: [GatewayResponse] { entries.withLock { $0 } }
+    var all: [GatewayResponse] { entries.withLockedValue { $0 } }
 
     var last: GatewayResponse? { all.last }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A real `redis-server` on loopback. `shared` is the one CI starts (`GATEWAY_TEST_REDIS_URL`) or, when
 /// that is unset, one this test process starts on first use; tests that stop and restart Redis start
@@ -7,7 +7,7 @@ import Synchronization
 final class RedisTestServer: Sendable {
     let port: Int
     private let arguments: [String]
-    private let process = Mutex<Process?>(nil)
+    private let process = NIOLockedValueBox<Process?>(nil)
 
     var url: String { "redis://127.0.0.1:\(port)/0" }
 
@@ -22,12 +22,12 @@ final class RedisTestServer: Sendable {
         }
         // A local run without CI's server: one of our own, stopped when the tests exit.
         guard let server = try? start() else { fatalError("redis-server is needed for the Redis tests: install it, or set GATEWAY_TEST_REDIS_URL") }
-        ownShared.withLock { $0 = server }
-        atexit { RedisTestServer.ownShared.withLock { $0 }?.stop() }
+        ownShared.withLockedValue { $0 = server }
+        atexit { RedisTestServer.ownShared.withLockedValue { $0 }?.stop() }
         return server
     }()
 
-    private static let ownShared = Mutex<RedisTestServer?>(nil)
+    private static let ownShared = NIOLockedValueBox<RedisTestServer?>(nil)
 
     /// Starts a fresh server (no persistence) on a free port and waits until it accepts connections.
     static func start(arguments: [String] = []) throws -> RedisTestServer {
@@ -44,7 +44,7 @@ final class RedisTestServer: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        self.process.withLock { $0 = process }
+        self.process.withLockedValue { $0 = process }
         for _ in 0..<100 {
             if Self.accepts(port) { return }
             usleep(50_000)
@@ -53,11 +53,11 @@ final class RedisTestServer: Sendable {
     }
 
     func stop() {
-        guard let process = process.withLock({ $0 }) else { return }
+        guard let process = process.withLockedValue({ $0 }) else { return }
         // SIGKILL: a child started from a test thread inherits its blocked signals, SIGTERM included.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        self.process.withLock { $0 = nil }
+        self.process.withLockedValue { $0 = nil }
     }
 
     /// SIGSTOP: the server keeps its connections but answers nothing, like a hung host.
@@ -66,7 +66,7 @@ final class RedisTestServer: Sendable {
     func thaw() { signal(SIGCONT) }
 
     private func signal(_ number: Int32) {
-        if let process = process.withLock({ $0 }) { kill(process.processIdentifier, number) }
+        if let process = process.withLockedValue({ $0 }) { kill(process.processIdentifier, number) }
     }
 
     static func uniquePrefix() -> String { "test:\(UUID().uuidString.prefix(8)):" }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// An upstream that misbehaves below HTTP on purpose: for each connection it reads one request (head
 /// and `Content-Length` body), then plays `script` — raw bytes, pauses, a clean close or a reset.
@@ -14,12 +14,12 @@ final class ScriptedUpstream: Sendable {
 
     let port: Int
     private let listener: Int32
-    private let counts = Mutex((connections: 0, requests: 0))
-    private let stopped = Mutex(false)
+    private let counts = NIOLockedValueBox((connections: 0, requests: 0))
+    private let stopped = NIOLockedValueBox(false)
 
     /// Connections accepted, and complete HTTP requests read.
-    var connections: Int { counts.withLock { $0.connections } }
-    var requests: Int { counts.withLock { $0.requests } }
+    var connections: Int { counts.withLockedValue { $0.connections } }
+    var requests: Int { counts.withLockedValue { $0.requests } }
 
     init(script: [Step]) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -41,17 +41,17 @@ final class ScriptedUpstream: Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         let fd = listener
         Thread { [self] in
-            while !stopped.withLock({ $0 }) {
+            while !stopped.withLockedValue({ $0 }) {
                 let connection = accept(fd, nil, nil)
                 guard connection >= 0 else { return }
-                counts.withLock { $0.connections += 1 }
+                counts.withLockedValue { $0.connections += 1 }
                 Thread { [self] in serve(connection, script) }.start()
             }
         }.start()
     }
 
     func stop() {
-        stopped.withLock { $0 = true }
+        stopped.withLockedValue { $0 = true }
         shutdown(listener, Int32(SHUT_RDWR))
         _ = Glibc.close(listener)
     }
@@ -61,7 +61,7 @@ final class ScriptedUpstream: Sendable {
             _ = Glibc.close(fd)
             return
         }
-        counts.withLock { $0.requests += 1 }
+        counts.withLockedValue { $0.requests += 1 }
         for step in script {
             switch step {
             case .send(let text):

@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A Lua script and its SHA-1, so that it is sent in full only when Redis does not know it yet.
 struct RedisScript: Sendable {
@@ -38,13 +38,13 @@ final class RedisClient: Sendable {
     let url: RedisURL
     let timeout: Duration
     private let group: any EventLoopGroup
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     init(url: RedisURL, timeout: Duration, group: any EventLoopGroup, connections: Int = 4) {
         self.url = url
         self.timeout = timeout
         self.group = group
-        state = Mutex(State(slots: Array(repeating: .idle, count: max(1, connections))))
+        state = NIOLockedValueBox(State(slots: Array(repeating: .idle, count: max(1, connections))))
     }
 
     /// Sends one command. An error reply is returned, not thrown (callers decide what it means); a
@@ -74,7 +74,7 @@ final class RedisClient: Sendable {
     }
 
     func close() async {
-        let channels: [any Channel] = state.withLock { state in
+        let channels: [any Channel] = state.withLockedValue { state in
             state.closed = true
             defer { state.slots = state.slots.map { _ in .idle } }
             return state.slots.compactMap { slot in
@@ -93,7 +93,7 @@ final class RedisClient: Sendable {
     }
 
     private func connection() async throws -> any Channel {
-        let step: Step = state.withLock { state in
+        let step: Step = state.withLockedValue { state in
             guard !state.closed else { return .fail(StoreError("the store is closed")) }
             let index = state.next % state.slots.count
             state.next &+= 1
@@ -131,7 +131,7 @@ final class RedisClient: Sendable {
     }
 
     private func opened(_ channel: any Channel, at index: Int) {
-        let closed = state.withLock { state in
+        let closed = state.withLockedValue { state in
             state.failures = 0
             state.retryAt = nil
             state.slots[index] = state.closed ? .idle : .open(channel)
@@ -142,14 +142,14 @@ final class RedisClient: Sendable {
             return
         }
         channel.closeFuture.whenComplete { [weak self] _ in
-            self?.state.withLock { state in
+            self?.state.withLockedValue { state in
                 if case .open(let current) = state.slots[index], current === channel { state.slots[index] = .idle }
             }
         }
     }
 
     private func failed(_ error: StoreError, at index: Int) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.failures += 1
             let backoff = min(2_000, 100 << min(state.failures - 1, 5))
             state.retryAt = .now() + .milliseconds(Int64(backoff))

@@ -1,6 +1,6 @@
 import Logging
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Wakes this instance's waiters when any instance records an outcome: one subscribed connection per
 /// process, reopened with backoff when it drops. A message lost while it is down costs a waiter at most
@@ -12,8 +12,8 @@ final class RedisOutcomeListener: Sendable {
     private let group: any EventLoopGroup
     private let waits: WaitRegistry
     private let logger: Logger
-    private let connection = Mutex<(any Channel)?>(nil)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let connection = NIOLockedValueBox<(any Channel)?>(nil)
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(url: RedisURL, channel: String, timeout: Duration, group: any EventLoopGroup, waits: WaitRegistry, logger: Logger) {
         self.url = url
@@ -22,13 +22,13 @@ final class RedisOutcomeListener: Sendable {
         self.group = group
         self.waits = waits
         self.logger = logger
-        task.withLock { $0 = Task { await self.listen() } }
+        task.withLockedValue { $0 = Task { await self.listen() } }
     }
 
     func stop() async {
-        let task = task.withLock { $0 }
+        let task = task.withLockedValue { $0 }
         task?.cancel()
-        try? await connection.withLock { $0 }?.close()
+        try? await connection.withLockedValue { $0 }?.close()
         await task?.value
     }
 
@@ -42,7 +42,7 @@ final class RedisOutcomeListener: Sendable {
                     guard case .array(let items?) = message, items.count == 3, items[0].string == "message", let identity = items[2].string else { return }
                     waits.wake(identity)
                 }
-                connection.withLock { $0 = channel }
+                connection.withLockedValue { $0 = channel }
                 if Task.isCancelled { try? await channel.close() }
                 let reply = try await RedisConnection.send([Array("SUBSCRIBE".utf8), Array(name.utf8)], on: channel, deadline: .now() + TimeAmount(timeout)).get()
                 if case .error(let message) = reply { throw StoreError("redis refused SUBSCRIBE: \(message)") }
