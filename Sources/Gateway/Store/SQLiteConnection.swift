@@ -37,7 +37,7 @@ final class SQLiteConnection: @unchecked Sendable {
     private var prepared: Prepared?
 
     private struct Prepared {
-        var begin, commit, rollback, select, upsert, remove, purge: Statement
+        var begin, commit, rollback, savepoint, release, rollbackToSavepoint, select, upsert, remove, purge: Statement
     }
 
     /// Opens (creating if needed) the database at `path`, switches it to WAL, migrates the schema and
@@ -86,33 +86,44 @@ final class SQLiteConnection: @unchecked Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. Rolls back when `body` throws, when any of its
-    /// reads or writes failed (even if `body` caught that error) or when COMMIT fails: all or nothing.
-    func transaction<T>(now: Double, _ body: (inout any KVTransaction, Double) throws -> T) throws -> T {
+    /// Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
+    /// `steps` inside its own SAVEPOINT (`step(now:_:)`), so one that fails undoes only its own writes.
+    /// The commit is the expensive part of a small transaction (WAL append, locks); under load callers
+    /// queue up and share it. Throws when BEGIN or COMMIT fails: then nothing of any step landed.
+    func group(_ steps: () -> Void) throws {
         let sql = try statementsOrFail()
         try run(sql.begin, "BEGIN IMMEDIATE")
-        let context = SQLiteTransactionContext(connection: self, now: now)
-        var transaction: any KVTransaction = SQLiteKVTransaction(context: context)
-        let result: T
-        do {
-            result = try body(&transaction, now)
-        } catch {
-            context.isOpen = false
-            rollbackQuietly()
-            throw error
-        }
-        context.isOpen = false
-        if let failure = context.failure {
-            rollbackQuietly()
-            throw failure
-        }
+        steps()
         do {
             try run(sql.commit, "COMMIT")
         } catch {
             rollbackQuietly()
             throw error
         }
-        return result
+    }
+
+    /// One step of a `group`: `body` inside a SAVEPOINT, rolled back to it when `body` throws or one of
+    /// its reads or writes failed.
+    func step<T>(now: Double, _ body: (inout any KVTransaction, Double) throws -> T) throws -> T {
+        let sql = try statementsOrFail()
+        // An I/O error or a full disk makes SQLite roll the whole group back; a SAVEPOINT now would
+        // start a transaction of its own and commit this step alone.
+        guard let db, sqlite3_get_autocommit(db) == 0 else { throw StoreError("the store transaction was rolled back by SQLite") }
+        try run(sql.savepoint, "SAVEPOINT")
+        let context = SQLiteTransactionContext(connection: self, now: now)
+        var transaction: any KVTransaction = SQLiteKVTransaction(context: context)
+        do {
+            let result = try body(&transaction, now)
+            context.isOpen = false
+            if let failure = context.failure { throw failure }
+            try run(sql.release, "RELEASE")
+            return result
+        } catch {
+            context.isOpen = false
+            _ = try? run(sql.rollbackToSavepoint, "ROLLBACK TO")
+            _ = try? run(sql.release, "RELEASE")
+            throw error
+        }
     }
 
     private func rollbackQuietly() {
@@ -235,6 +246,9 @@ final class SQLiteConnection: @unchecked Sendable {
             begin: try prepare("BEGIN IMMEDIATE"),
             commit: try prepare("COMMIT"),
             rollback: try prepare("ROLLBACK"),
+            savepoint: try prepare("SAVEPOINT step"),
+            release: try prepare("RELEASE step"),
+            rollbackToSavepoint: try prepare("ROLLBACK TO step"),
             select: try prepare("SELECT value, expires_at FROM kv WHERE key = ?1 AND expires_at > ?2"),
             upsert: try prepare("""
                 INSERT INTO kv (key, value, expires_at) VALUES (?1, ?2, ?3)

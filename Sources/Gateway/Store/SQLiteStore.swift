@@ -9,8 +9,9 @@ import NIOConcurrencyHelpers
 
 /// A `StateStore` in one SQLite file, for a single gateway instance.
 ///
-/// Every transaction runs on the store's own serial thread inside `BEGIN IMMEDIATE … COMMIT`, so
-/// transactions never interleave and each one's writes land together or not at all.
+/// Every transaction runs on the store's own serial thread, so transactions never interleave; those
+/// queued together share one `BEGIN IMMEDIATE … COMMIT` (each in its own SAVEPOINT), and each one's
+/// writes land together or not at all. A caller hears back only after the commit.
 public final class SQLiteStore: StateStore {
     /// The database file.
     public let path: String
@@ -76,10 +77,13 @@ public final class SQLiteStore: StateStore {
         // way through a request. `timeout` bounds the wait instead.
         return try await withCheckedThrowingContinuation { continuation in
             let call = PendingStoreCall(continuation)
-            let accepted = worker.submit { connection, clock in
-                guard call.start() else { return }  // timed out while queued: never run it
-                call.finish(Result { try connection.transaction(now: clock(), body) })
-            }
+            let accepted = worker.submit(
+                SQLiteWorker.Job(
+                    run: { connection, clock in
+                        guard call.start() else { return }  // timed out while queued: never run it
+                        call.stage(Result { try connection.step(now: clock(), body) })
+                    },
+                    deliver: { call.deliver(commitFailure: $0) }))
             guard accepted else {
                 call.finish(.failure(StoreError("the sqlite store \(path) is closed")))
                 return
@@ -129,7 +133,12 @@ public final class SQLiteStore: StateStore {
 /// The store's thread and its queue. All mutable state is guarded by `condition`; the connection is
 /// touched only by `run()`, i.e. only by the store's thread.
 private final class SQLiteWorker: @unchecked Sendable {
-    typealias Job = @Sendable (SQLiteConnection, @Sendable () -> Double) -> Void
+    /// One caller's transaction: `run` inside the group's transaction, `deliver` after its commit
+    /// (with the commit's failure, if any).
+    struct Job: Sendable {
+        let run: @Sendable (SQLiteConnection, @Sendable () -> Double) -> Void
+        let deliver: @Sendable ((any Error)?) -> Void
+    }
 
     private let connection: SQLiteConnection
     private let lock: StoreFileLock
@@ -153,7 +162,7 @@ private final class SQLiteWorker: @unchecked Sendable {
     }
 
     /// Queues `job`; false once the store is closing.
-    func submit(_ job: @escaping Job) -> Bool {
+    func submit(_ job: Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closing else { return false }
@@ -190,9 +199,14 @@ private final class SQLiteWorker: @unchecked Sendable {
             condition.unlock()
 
             if !batch.isEmpty {
-                for job in batch {
-                    job(connection, clock)
+                let (connection, clock) = (self.connection, self.clock)
+                var failure: (any Error)?
+                do {
+                    try connection.group { for job in batch { job.run(connection, clock) } }
+                } catch {
+                    failure = error
                 }
+                for job in batch { job.deliver(failure) }
                 batch.removeAll(keepingCapacity: true)
                 continue
             }
@@ -228,6 +242,8 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
         var phase = Phase.queued
         var continuation: CheckedContinuation<T, any Error>?
         var timer: Task<Void, Never>?
+        /// The step's result, held until its group commits.
+        var staged: Result<T, any Error>?
     }
 
     private let state: NIOLockedValueBox<State>
@@ -242,6 +258,22 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
             guard state.phase == .queued else { return false }
             state.phase = .running
             return true
+        }
+    }
+
+    /// On the store's thread, inside the group: the step's own result.
+    func stage(_ result: Result<T, any Error>) {
+        state.withLockedValue { $0.staged = result }
+    }
+
+    /// After the group's COMMIT: the staged result, or the commit's failure. Nothing when the step never
+    /// ran (the caller had already given up).
+    func deliver(commitFailure: (any Error)?) {
+        guard let staged = state.withLockedValue({ $0.staged }) else { return }
+        if let commitFailure {
+            finish(.failure(commitFailure as? StoreError ?? StoreError("\(commitFailure)")))
+        } else {
+            finish(staged)
         }
     }
 

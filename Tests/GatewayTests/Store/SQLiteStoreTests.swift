@@ -129,6 +129,46 @@ import Testing
         await store.close()
     }
 
+    @Test func transactionsCommittedTogetherStillFailAlone() async throws {
+        // Queued behind a slow transaction, these run as one group commit: the ones that throw or
+        // swallow a failed write must leave nothing, the others everything.
+        let path = try makeStoreTestPath()
+        let store = try SQLiteStore(path: path, timeout: .seconds(30))
+        let expiry = Date().timeIntervalSince1970 + 3600
+        let started = StoreTestFlag()
+        let slow = Task { try await store.transact { tx, _ in
+            started.set()
+            Thread.sleep(forTimeInterval: 0.3)
+            try tx.put("slow", KVRecord(value: [0], expiresAt: expiry))
+        } }
+        try await waitForStore("the slow transaction starts") { started.isSet }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let outcome = await storeOutcome {
+                        try await store.transact { tx, _ in
+                            try tx.put("k\(index)", KVRecord(value: [UInt8(index)], expiresAt: expiry))
+                            try tx.put("shared", KVRecord(value: [UInt8(index)], expiresAt: expiry))
+                            if index % 3 == 0 { throw StoreError("refused by the test") }
+                        }
+                    }
+                    if case .success = outcome { return (index, true) }
+                    return (index, false)
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        _ = try await slow.value
+        for index in 0..<30 {
+            #expect(results[index] == (index % 3 != 0))
+            let stored = try await store.transact { tx, _ in try tx.get("k\(index)") }
+            #expect((stored != nil) == (index % 3 != 0), "k\(index)")
+        }
+        let shared = try #require(try await store.transact { tx, _ in try tx.get("shared") })
+        #expect(shared.value.first.map { $0 % 3 != 0 } == true, "the last write that landed came from a step that succeeded")
+        await store.close()
+    }
+
     @Test func slowTransactionTimesOutCallersButStillCommits() async throws {
         let path = try makeStoreTestPath()
         let store = try SQLiteStore(path: path, timeout: .milliseconds(300))
