@@ -1,7 +1,7 @@
 import CCurl
 import Foundation
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The upstream HTTP engine: one libcurl multi handle driven by one dedicated thread.
 ///
@@ -67,14 +67,14 @@ final class CurlInbox: Sendable {
         var continuation: CheckedContinuation<UpstreamResponse, any Error>
     }
 
-    struct State: ~Copyable {
+    struct State {
         var queue: [Item] = []
         var stopping = false
         var closed = false
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let multi: MultiHandle
 
     init(multi: MultiHandle) {
@@ -82,7 +82,7 @@ final class CurlInbox: Sendable {
     }
 
     func enqueue(_ item: Item) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard !state.stopping else { return false }
             state.queue.append(item)
             // Wake only on empty → non-empty: one wakeup covers a burst.
@@ -92,7 +92,7 @@ final class CurlInbox: Sendable {
     }
 
     func stop(then continuation: CheckedContinuation<Void, Never>) {
-        let alreadyClosed = state.withLock { state -> Bool in
+        let alreadyClosed = state.withLockedValue { state -> Bool in
             if state.closed { return true }
             state.stopWaiters.append(continuation)
             if !state.stopping {
@@ -106,18 +106,18 @@ final class CurlInbox: Sendable {
 
     /// Takes the queued items; tells whether the engine is stopping.
     func take() -> (items: [Item], stopping: Bool) {
-        state.withLock { state in
+        state.withLockedValue { state in
             let items = state.queue
             state.queue.removeAll(keepingCapacity: true)
             return (items, state.stopping)
         }
     }
 
-    var hasWork: Bool { state.withLock { !$0.queue.isEmpty } }
+    var hasWork: Bool { state.withLockedValue { !$0.queue.isEmpty } }
 
     /// Marks the inbox closed (no more wakeups) and returns who waits for the stop.
     func close() -> [CheckedContinuation<Void, Never>] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.closed = true
             let waiters = state.stopWaiters
             state.stopWaiters = []

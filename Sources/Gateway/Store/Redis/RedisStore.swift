@@ -31,7 +31,6 @@ public final class RedisStore: ResendStore {
         let (keys, arguments) = call(ticket, rules)
         let reply = try await client.run(RedisAdmissionScripts.admit, keys: keys, arguments: arguments)
         guard case .array(let items?) = reply, let kind = items.first?.string else { throw unexpected(reply) }
-        let fields = items.map { $0.bytes ?? [] }
         func remaining(from start: Int) throws -> [String: Int] {
             var remaining: [String: Int] = [:]
             var index = start
@@ -53,8 +52,8 @@ public final class RedisStore: ResendStore {
             guard items.count >= 3, let policy = items[1].string, let wait = items[2].string.flatMap(Int.init) else { throw unexpected(reply) }
             return .throttled(policy: policy, retryAfter: wait, remaining: try remaining(from: 3))
         case "replay":
-            guard items.count >= 3, let windowEnd = items[2].string.flatMap(Double.init) else { throw unexpected(reply) }
-            var outcome = try RecordCodec.decode(StoredOutcome.self, fields[1])
+            guard items.count >= 3, let bytes = items[1].bytes, let windowEnd = items[2].string.flatMap(Double.init) else { throw unexpected(reply) }
+            var outcome = try RecordCodec.decode(StoredOutcome.self, bytes)
             outcome.windowEnd = windowEnd / 1000
             return .replay(outcome, remaining: try remaining(from: 3))
         case "expired":
