@@ -116,6 +116,24 @@ struct RedisSharedStoreTests {
         #expect(report.total == 1)
     }
 
+    @Test func aRedisThatMayEvictClaimsIsWarnedAboutAtStart() async throws {
+        let evicting = try RedisTestServer.start(arguments: ["--maxmemory-policy", "allkeys-lru"])
+        defer { evicting.stop() }
+        let safe = try RedisTestServer.start()
+        defer { safe.stop() }
+        var warnings: [Bool] = []
+        for redis in [evicting, safe] {
+            let cluster = try await cluster(redis: redis.url, instances: 1, latency: 10)
+            try await Task.sleep(for: .milliseconds(300))
+            cluster.gateways[0].terminate()
+            let output = await GatewayProcess.finish(cluster.gateways[0])
+            await cluster.stop()
+            warnings.append(output.stderr.contains("maxmemory-policy is allkeys-lru"))
+            #expect(!output.stderr.contains("could not read"), "\(output.stderr)")
+        }
+        #expect(warnings == [true, false])
+    }
+
     @Test func redisDownMeans503AndNotReadyThenServiceResumesWithoutARestart() async throws {
         let redis = try RedisTestServer.start()
         defer { redis.stop() }

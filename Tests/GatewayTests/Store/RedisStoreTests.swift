@@ -100,6 +100,26 @@ struct RedisStoreTests {
         await db3.close()
     }
 
+    @Test func aFullRedisIsNotReadyAndRefusesClaims() async throws {
+        let redis = try RedisTestServer.start(arguments: ["--maxmemory", "4mb"])
+        defer { redis.stop() }
+        let store = try store(redis.url)
+        try await store.probe()
+        let client = try raw(redis.url)
+        // Small values: a big one is refused for its own size and leaves room for the next write.
+        let ballast = [UInt8](repeating: 0x61, count: 4 * 1024)
+        var full = false
+        for index in 0..<4096 where !full {
+            let reply = try await client.send([Array("SET".utf8), Array("ballast:\(index)".utf8), ballast])
+            full = reply.errorMessage?.hasPrefix("OOM") == true
+        }
+        #expect(full, "Redis refused writes once full")
+        await #expect(throws: StoreError.self, "the readiness probe is a write") { try await store.probe() }
+        await #expect(throws: StoreError.self) { try await store.admit(ticket("a:b"), rules: rules) }
+        await client.close()
+        await store.close()
+    }
+
     @Test func anUnreachableRedisFailsFastAsAStoreError() async throws {
         let store = try store("redis://127.0.0.1:\(try closedPort())/0")
         let started = ContinuousClock.now

@@ -174,8 +174,10 @@ enum RedisAdmissionScripts {
         return 1
         """)
 
-    /// Shared by the three scripts: arguments, time, and claim hashes.
+    /// Shared by the three scripts: arguments, time, and claim hashes. The shebang (Redis 7) makes Redis
+    /// refuse a script outright while it is out of memory, instead of letting it write past `maxmemory`.
     private static let prelude = """
+        #!lua
         local now
         if ARGV[1] ~= '' then
           now = tonumber(ARGV[1])

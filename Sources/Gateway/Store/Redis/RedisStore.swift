@@ -24,7 +24,7 @@ public final class RedisStore: ResendStore {
         self.clock = clock
         listener = waits.map { RedisOutcomeListener(url: url, channel: prefix + "outcomes", timeout: timeout, group: group, waits: $0, logger: logger) }
         let client = self.client
-        Task { await Self.checkEvictionPolicy(client, logger) }
+        Task { await Self.checkServer(client, logger) }
     }
 
     public func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
@@ -128,9 +128,16 @@ public final class RedisStore: ResendStore {
         StoreError("redis answered a store step unexpectedly: \(String(describing: reply).prefix(200))")
     }
 
-    /// SPEC §6: records evicted under memory pressure would let duplicates through; every policy but
-    /// `noeviction` may evict ours (they all carry an expiry, so the volatile-* policies too).
-    private static func checkEvictionPolicy(_ client: RedisClient, _ logger: Logger) async {
+    /// The scripts need Redis 7 (their shebang). SPEC §6: records evicted under memory pressure would let
+    /// duplicates through; every policy but `noeviction` may evict ours (they all carry an expiry, so
+    /// the volatile-* policies too).
+    private static func checkServer(_ client: RedisClient, _ logger: Logger) async {
+        if case .bulk(let info?) = try? await client.send(["INFO", "server"]),
+            let line = String(decoding: info, as: UTF8.self).split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("redis_version:") }),
+            let major = line.dropFirst("redis_version:".count).split(separator: ".").first.flatMap({ Int($0) }), major < 7
+        {
+            logger.error("redis \(line.dropFirst("redis_version:".count)) is too old: the store needs Redis 7.0 or later; every resend will be a store error")
+        }
         do {
             let reply = try await client.send(["CONFIG", "GET", "maxmemory-policy"])
             guard case .array(let items?) = reply, items.count == 2, let policy = items[1].string else {
