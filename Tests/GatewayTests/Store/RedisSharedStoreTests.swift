@@ -9,10 +9,10 @@ struct RedisSharedStoreTests {
 
     /// Three instances, their stub, and the ports to reach them; stopped by `stop()`.
     struct Cluster {
-        var gateways: [Process]
+        var gateways: [ChildProcess]
         var bases: [String]
         var admins: [String]
-        var stub: Process
+        var stub: ChildProcess
         var stubBase: String
 
         func stop() async {
@@ -20,8 +20,8 @@ struct RedisSharedStoreTests {
                 gateway.terminate()
                 _ = await GatewayProcess.finish(gateway)
             }
-            // SIGKILL: a child started from a test thread inherits its blocked signals, SIGTERM included.
-            kill(stub.processIdentifier, SIGKILL)
+            stub.terminate()
+            stub.waitUntilExit()
         }
 
         func sent(_ client: TestHTTPClient) async throws -> StubReport {

@@ -285,23 +285,19 @@ import Testing
     /// with SIGKILL right after the commit, then reopens: the row is there and the lock was released.
     @Test func committedDataSurvivesKill9() async throws {
         let path = try makeStoreTestPath()
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "childProcessHelper"]
-        child.environment = ProcessInfo.processInfo.environment.merging([Self.childEnvironmentKey: path]) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        child.standardOutput = output
-        child.standardError = errors
-        try child.run()
-        let line = await readChildLine(containing: "SQLITE-CHILD-COMMITTED", from: output.fileHandleForReading, timeout: 60)
+        let child = try ChildProcess(
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            arguments: ["--testing-library", "swift-testing", "--filter", "childProcessHelper"],
+            environment: ProcessInfo.processInfo.environment.merging([Self.childEnvironmentKey: path]) { $1 })
+        let output = try #require(child.standardOutput)
+        let line = await readChildLine(containing: "SQLITE-CHILD-COMMITTED", from: output, timeout: 60)
         let childStillRunning = child.isRunning
         kill(child.processIdentifier, SIGKILL)
         await waitForChildExit(child)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: (try? child.standardError?.readToEnd()) ?? Data(), as: UTF8.self)
         try #require(line != nil, "the child never reported its commit; stderr:\n\(stderr.suffix(2000))")
         #expect(childStillRunning, "the child must still be running (holding the store) when it is killed")
-        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(child.waitUntilExit() == 128 + SIGKILL)
 
         let store = try SQLiteStore(path: path, timeout: .seconds(10))  // the kernel dropped the lock
         #expect(try await store.transact { tx, _ in try tx.get("killed") } == KVRecord(value: [1, 2, 3], expiresAt: 9e9))
@@ -466,7 +462,7 @@ private func readChildLine(containing marker: String, from handle: FileHandle, t
     return found.withLockedValue { $0 }
 }
 
-private func waitForChildExit(_ process: Process) async {
+private func waitForChildExit(_ process: ChildProcess) async {
     while process.isRunning {
         try? await Task.sleep(for: .milliseconds(20))
     }

@@ -22,34 +22,35 @@ enum GatewayProcess {
     static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Result {
         let process = try start(arguments, environment: environment)
         if let input {
-            (process.standardInput as? Pipe)?.fileHandleForWriting.write(Data(input.utf8))
+            process.standardInput?.write(Data(input.utf8))
         }
-        try? (process.standardInput as? Pipe)?.fileHandleForWriting.close()
+        try? process.standardInput?.close()
         return await finish(process)
     }
 
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = Pipe()
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        return process
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(
+            executable: executable.path, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     }
 
-    /// Waits for exit without blocking the cooperative pool, then collects both streams.
-    static func finish(_ process: Process) async -> Result {
-        let out = (process.standardOutput as? Pipe)?.fileHandleForReading
-        let err = (process.standardError as? Pipe)?.fileHandleForReading
+    /// Waits for exit without blocking the cooperative pool, collecting both streams as they come (one
+    /// reader each, so a child filling one pipe never stalls on the other).
+    static func finish(_ process: ChildProcess) async -> Result {
+        async let stdout = drain(process.standardOutput)
+        async let stderr = drain(process.standardError)
+        let (out, err) = await (stdout, stderr)
+        let status = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: process.waitUntilExit()) }.start()
+        }
+        return Result(status: status, stdout: out, stderr: err)
+    }
+
+    private static func drain(_ handle: FileHandle?) async -> String {
+        guard let handle else { return "" }
         return await withCheckedContinuation { continuation in
             Thread {
-                let stdout = out?.readDataToEndOfFile() ?? Data()
-                let stderr = err?.readDataToEndOfFile() ?? Data()
-                process.waitUntilExit()
-                continuation.resume(returning: Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self)))
+                let data = (try? handle.readToEnd()) ?? Data()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
             }.start()
         }
     }
@@ -73,7 +74,7 @@ extension GatewayProcess {
     }
 
     /// Starts `gateway serve` and returns once its admin `/healthz` answers.
-    static func serve(config: String, admin: Int) async throws -> Process {
+    static func serve(config: String, admin: Int) async throws -> ChildProcess {
         let process = try start(["serve", "--config", config])
         let client = TestHTTPClient()
         for _ in 0..<100 {

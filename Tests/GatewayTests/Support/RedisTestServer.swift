@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 final class RedisTestServer: Sendable {
     let port: Int
     private let arguments: [String]
-    private let process = NIOLockedValueBox<Process?>(nil)
+    private let process = NIOLockedValueBox<ChildProcess?>(nil)
 
     var url: String { "redis://127.0.0.1:\(port)/0" }
 
@@ -38,12 +38,10 @@ final class RedisTestServer: Sendable {
 
     /// Starts the server again on the same port (after `stop()`), with its data gone.
     func resume() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.executable())
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            executable: try Self.executable(),
+            arguments: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"] + arguments,
+            pipes: false)
         self.process.withLockedValue { $0 = process }
         for _ in 0..<100 {
             if Self.accepts(port) { return }
@@ -54,7 +52,6 @@ final class RedisTestServer: Sendable {
 
     func stop() {
         guard let process = process.withLockedValue({ $0 }) else { return }
-        // SIGKILL: a child started from a test thread inherits its blocked signals, SIGTERM included.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process.withLockedValue { $0 = nil }
