@@ -47,6 +47,12 @@ extension GatewayError {
             policy: "validation")
     }
 
+    public static func tooManyHeaderFields(limit: Int) -> GatewayError {
+        GatewayError(
+            status: 431, code: "RequestHeaderFieldsTooLarge", message: "Request has more than \(limit) header fields", decision: .invalid,
+            policy: "validation")
+    }
+
     public static func requestTimeout() -> GatewayError {
         GatewayError(status: 504, code: "RequestTimeout", message: "The request took too long to complete", decision: .upstreamTimeout)
     }

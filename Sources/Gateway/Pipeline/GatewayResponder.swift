@@ -58,10 +58,19 @@ public struct GatewayResponder: HTTPResponder {
         return Self.hummingbirdResponse(response)
     }
 
-    /// Refusals that need no body: oversized headers, an oversized declared body.
+    /// Header fields per request, as Envoy's default: far above what a client sends, and a bound on the
+    /// work a request of many tiny fields (still under `max_header_bytes`) makes every plugin do.
+    static let maxHeaderFields = 100
+
+    /// Refusals that need no body: oversized headers, too many of them, an oversized declared body.
     static func refuseEarly(_ request: Request, _ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse? {
         if headerBytes(request) > runtime.maxHeaderBytes {
             var response = exchange.reply(.headersTooLarge(limit: runtime.maxHeaderBytes))
+            response.closeConnection = true
+            return response
+        }
+        if request.headers.count > maxHeaderFields {
+            var response = exchange.reply(.tooManyHeaderFields(limit: maxHeaderFields))
             response.closeConnection = true
             return response
         }

@@ -84,6 +84,20 @@ struct SmugglingTests {
         }
     }
 
+    @Test func moreThanAHundredHeaderFieldsAre431AndNotForwarded() async throws {
+        try await withGateway { gateway in
+            let many = (1...101).map { "X-Filler-\($0): a" }
+            let refused = await gateway.client.send("POST", gateway.base + Fixtures.resendPath(), headers: many)
+            #expect(refused.status == 431)
+            #expect(refused.body.contains("more than 100 header fields"))
+            // A hundred in all (the client adds Host and Accept) still pass.
+            let accepted = await gateway.client.send("POST", gateway.base + Fixtures.resendPath(), headers: Array(many.prefix(90)))
+            #expect(accepted.status == 200)
+            let report = try await gateway.sent()
+            #expect(report.total == 1)
+        }
+    }
+
     @Test func controlCharactersInHeaderValuesNeverReachTheUpstream() async throws {
         try await withGateway { gateway in
             for value in ["abc\u{01}def", "abc\u{7f}", "a\u{00}b"] {
