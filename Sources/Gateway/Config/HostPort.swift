@@ -39,6 +39,35 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The host and port of a URL's authority — `host`, `host:port`, `[v6]`, `[v6]:port` — for the
+    /// upstream and Redis URLs alike; the port is 1...65535, nil when absent. Host names are lowercased.
+    static func authority(_ text: Substring) throws(ConfigValueError) -> (host: String, port: Int?) {
+        var portText: Substring?
+        let host: String
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { throw ConfigValueError("unclosed [ in the host") }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            guard IPLiteral.bytes(of: host)?.count == 16 else { throw ConfigValueError("invalid IPv6 address") }
+            let after = text[text.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw ConfigValueError("unexpected text after the host") }
+                portText = after.dropFirst()
+            }
+        } else {
+            let pieces = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count <= 2 else { throw ConfigValueError("IPv6 addresses need brackets") }
+            host = pieces[0].lowercased()
+            guard !host.isEmpty else { throw ConfigValueError("no host") }
+            guard HostPort.isHostName(Substring(host)) else { throw ConfigValueError("invalid host name") }
+            if pieces.count == 2 { portText = pieces[1] }
+        }
+        guard let portText else { return (host, nil) }
+        guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(portText), (1...65535).contains(port)
+        else { throw ConfigValueError("the port must be 1...65535") }
+        return (host, port)
+    }
+
     /// A DNS name or dotted IPv4 address: letters, digits, '-' and '.', no empty label.
     static func isHostName(_ text: Substring) -> Bool {
         guard !text.isEmpty, text.count <= 253 else { return false }

@@ -57,35 +57,11 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         var path = String(rest[authorityEnd...])
         while path.hasSuffix("/") { path.removeLast() }
 
-        var host: String
-        var port: Int? = nil
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw ConfigValueError("unclosed [ in the host") }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            guard IPLiteral.bytes(of: host)?.count == 16 else { throw ConfigValueError("invalid IPv6 address") }
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw ConfigValueError("unexpected text after the host") }
-                port = try UpstreamURL.port(after.dropFirst())
-            }
-        } else {
-            let pieces = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count <= 2 else { throw ConfigValueError("IPv6 addresses need brackets") }
-            host = pieces[0].lowercased()
-            guard HostPort.isHostName(Substring(host)) else { throw ConfigValueError("invalid host name") }
-            if pieces.count == 2 { port = try UpstreamURL.port(pieces[1]) }
-        }
+        let (host, port) = try HostPort.authority(authority)
         self.scheme = scheme
         self.host = host
         self.port = port
         self.basePath = path
-    }
-
-    private static func port(_ text: Substring) throws(ConfigValueError) -> Int {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let port = Int(text), (1...65535).contains(port)
-        else { throw ConfigValueError("the port must be 1...65535") }
-        return port
     }
 }
 

@@ -49,24 +49,25 @@ enum RedisAdmissionScripts {
           return reply
         end
 
+        -- The answer an existing claim gives, or nil when it no longer blocks this attempt.
+        local function answer(r)
+          local s = settled(r)
+          if s == nil or s[1] == 'inflight' then return s end
+          return with_remaining(s)
+        end
+
         if keyrec then
           local r = load(keyrec)
           if r then
             if r.id ~= identity then return {'mismatch'} end
-            local s = settled(r)
-            if s then
-              if s[1] == 'inflight' then return s end
-              return with_remaining(s)
-            end
+            local a = answer(r)
+            if a then return a end
           end
         end
         local r = load(KEYS[1])
         if r then
-          local s = settled(r)
-          if s then
-            if s[1] == 'inflight' then return s end
-            return with_remaining(s)
-          end
+          local a = answer(r)
+          if a then return a end
         end
 
         -- Every violated policy is found and the most restrictive one answers; nothing is written.

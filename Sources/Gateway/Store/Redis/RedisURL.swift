@@ -61,30 +61,12 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         }
         guard !hostPort.isEmpty else { throw RedisURLError("the Redis URL has no host") }
 
-        var portText: Substring? = nil
-        if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else { throw RedisURLError("unclosed [ in the Redis host") }
-            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-            guard IPLiteral.bytes(of: host)?.count == 16 else { throw RedisURLError("invalid IPv6 address in the Redis URL") }
-            let after = hostPort[hostPort.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw RedisURLError("unexpected text after the Redis host") }
-                portText = after.dropFirst()
-            }
-        } else {
-            let pieces = hostPort.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count <= 2 else { throw RedisURLError("IPv6 addresses need brackets, e.g. redis://[::1]:6379") }
-            host = pieces[0].lowercased()
-            guard !host.isEmpty else { throw RedisURLError("the Redis URL has no host") }
-            guard HostPort.isHostName(Substring(host)) else { throw RedisURLError("invalid host name in the Redis URL") }
-            if pieces.count == 2 { portText = pieces[1] }
-        }
-        port = 6379
-        if let portText {
-            guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let number = Int(portText), (1...65535).contains(number)
-            else { throw RedisURLError("the Redis port must be a number in 1...65535") }
-            port = number
+        do {
+            let authority = try HostPort.authority(hostPort)
+            host = authority.host
+            port = authority.port ?? 6379
+        } catch {
+            throw RedisURLError("the Redis URL's host or port: \(error.reason)")
         }
 
         let path = rest[authorityEnd...].dropFirst()
