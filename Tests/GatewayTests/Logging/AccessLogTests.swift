@@ -83,18 +83,17 @@ struct AccessLogDecisionTests {
     }
 
     @Test func coalescedAndConflict() async throws {
-        // The first takes 1.5 s; a copy at +0.1 s gives up at +0.7 s (409); one at +1.1 s is still
-        // waiting when the first lands at +1.5 s (coalesced). Margins of 0.4 s either way.
+        // The first takes 3 s; a copy sent once it is in flight gives up after 2 s (409); one sent
+        // right after that is still waiting when the first lands (coalesced). Margins of ~1 s.
         var stub = StubOptions()
-        stub.latencyMilliseconds = 1500
-        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"600ms\""]])
+        stub.latencyMilliseconds = 3000
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"2s\""]])
         let (client, base) = (harness.client, harness.base)
         async let first = client.send("POST", base + Fixtures.resendPath())
-        try await Task.sleep(for: .milliseconds(100))
-        async let late = client.send("POST", base + Fixtures.resendPath())
-        try await Task.sleep(for: .milliseconds(1000))
+        try await harness.waitUntilForwarding()
+        _ = await client.send("POST", base + Fixtures.resendPath())
         async let waiter = client.send("POST", base + Fixtures.resendPath())
-        _ = await (first, late, waiter)
+        _ = await (first, waiter)
         await harness.stop()
         #expect(try decisions(harness).sorted() == ["coalesced", "conflict", "forwarded"])
     }

@@ -28,7 +28,7 @@ struct AdmissionTests {
             return TransactionalResendStore(MemoryStore(clock: clock.read))
         case .redis:
             return RedisStore(
-                url: try RedisURL(parsing: RedisTestServer.shared.url), prefix: RedisTestServer.uniquePrefix(), timeout: .seconds(2),
+                url: try RedisURL(parsing: RedisTestServer.shared.url), prefix: RedisTestServer.uniquePrefix(), timeout: .seconds(10),
                 group: MultiThreadedEventLoopGroup.singleton, waits: nil, logger: Logger(label: "test"), clock: clock.read)
         }
     }

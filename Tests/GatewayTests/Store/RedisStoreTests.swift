@@ -11,7 +11,7 @@ struct RedisStoreTests {
     let rules = Admission(settings: .init(claimTTL: 5, sentTTL: 10, dedupeWindow: 600, keyTTL: 86_400, blockUnknown: true))
 
     /// A generous timeout: these tests are about behaviour, not speed, and run beside many others.
-    func store(_ url: String = RedisTestServer.shared.url, prefix: String = RedisTestServer.uniquePrefix(), timeout: Duration = .seconds(5)) throws -> RedisStore {
+    func store(_ url: String = RedisTestServer.shared.url, prefix: String = RedisTestServer.uniquePrefix(), timeout: Duration = .seconds(10)) throws -> RedisStore {
         RedisStore(url: try RedisURL(parsing: url), prefix: prefix, timeout: timeout, group: MultiThreadedEventLoopGroup.singleton, waits: nil, logger: Logger(label: "test"))
     }
 
@@ -20,7 +20,7 @@ struct RedisStoreTests {
     }
 
     func raw(_ url: String = RedisTestServer.shared.url) throws -> RedisClient {
-        RedisClient(url: try RedisURL(parsing: url), timeout: .seconds(2), group: MultiThreadedEventLoopGroup.singleton)
+        RedisClient(url: try RedisURL(parsing: url), timeout: .seconds(10), group: MultiThreadedEventLoopGroup.singleton)
     }
 
     @Test func fiftyConcurrentCopiesMakeExactlyOneClaim() async throws {

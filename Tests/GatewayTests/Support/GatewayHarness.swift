@@ -70,6 +70,18 @@ struct GatewayHarness: Sendable {
         await stub.stop()
     }
 
+    /// Returns once `count` forwards are in flight (the admin `/metrics` gauge): a sync point for tests
+    /// that send a copy while the first is with the upstream, instead of a sleep that a loaded machine
+    /// can outlast.
+    func waitUntilForwarding(_ count: Int = 1) async throws {
+        for _ in 0..<500 {
+            let metrics = await client.send("GET", "http://127.0.0.1:\(ports.admin)/metrics")
+            if metrics.body.contains("gateway_inflight_forwards \(count)") { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw HarnessError.badConfig("no forward in flight after 5 s")
+    }
+
     /// The stub's `/__stub/sent` document, decoded.
     func sent() async throws -> StubReport {
         let response = await client.send("GET", stubBase + "/__stub/sent")
