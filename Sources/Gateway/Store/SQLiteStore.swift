@@ -17,6 +17,7 @@ public final class SQLiteStore: StateStore {
     public let path: String
     private let timeout: Duration
     private let worker: SQLiteWorker
+    private let deadlines = StoreDeadlines(name: "gateway-sqlite-deadlines")
 
     /// Opens (or creates) the store at `path`.
     ///
@@ -66,17 +67,18 @@ public final class SQLiteStore: StateStore {
     deinit {
         // Not closed: let the thread finish the queue and release the file in the background.
         worker.close(notifying: nil)
+        deadlines.stop()
     }
 
     public func transact<T: Sendable>(
         _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T
     ) async throws -> T {
-        let worker = self.worker
+        let (worker, deadlines) = (self.worker, self.deadlines)
         let timeout = self.timeout
         // Caller cancellation is deliberately ignored: a claim's transaction must not be torn off half
         // way through a request. `timeout` bounds the wait instead.
         return try await withCheckedThrowingContinuation { continuation in
-            let call = PendingStoreCall(continuation)
+            let call = PendingStoreCall(continuation, deadlines: deadlines)
             let accepted = worker.submit(
                 SQLiteWorker.Job(
                     run: { connection, clock in
@@ -105,6 +107,7 @@ public final class SQLiteStore: StateStore {
         await withCheckedContinuation { continuation in
             worker.close(notifying: continuation)
         }
+        deadlines.stop()
     }
 
     /// `mkdir -p`, with errors that name the component at fault (FileManager's say "error 512").
@@ -241,15 +244,17 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
     private struct State {
         var phase = Phase.queued
         var continuation: CheckedContinuation<T, any Error>?
-        var timer: Task<Void, Never>?
+        var deadline: UInt64?
         /// The step's result, held until its group commits.
         var staged: Result<T, any Error>?
     }
 
     private let state: NIOLockedValueBox<State>
+    private let deadlines: StoreDeadlines
 
-    init(_ continuation: CheckedContinuation<T, any Error>) {
+    init(_ continuation: CheckedContinuation<T, any Error>, deadlines: StoreDeadlines) {
         state = NIOLockedValueBox(State(continuation: continuation))
+        self.deadlines = deadlines
     }
 
     /// On the store's thread, before the transaction begins: false if the caller already gave up.
@@ -279,29 +284,25 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
 
     /// Delivers the outcome unless the caller already got a timeout.
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, timer) = state.withLockedValue { state in
+        let (continuation, deadline) = state.withLockedValue { state in
             defer {
                 state.continuation = nil
-                state.timer = nil
+                state.deadline = nil
             }
-            return (state.continuation, state.timer)
+            return (state.continuation, state.deadline)
         }
-        timer?.cancel()
+        if let deadline { deadlines.cancel(deadline) }
         continuation?.resume(with: result)
     }
 
     func armTimeout(after timeout: Duration) {
-        let timer = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            guard !Task.isCancelled else { return }
-            timedOut()
-        }
+        let deadline = deadlines.add(after: timeout) { [self] in timedOut() }
         let alreadyDone = state.withLockedValue { state in
             guard state.continuation != nil else { return true }
-            state.timer = timer
+            state.deadline = deadline
             return false
         }
-        if alreadyDone { timer.cancel() }
+        if alreadyDone { deadlines.cancel(deadline) }
     }
 
     /// The caller stops waiting. A queued transaction will be skipped; a running one still commits or
@@ -311,7 +312,7 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
             if state.phase == .queued { state.phase = .abandoned }
             defer {
                 state.continuation = nil
-                state.timer = nil
+                state.deadline = nil
             }
             return state.continuation
         }
