@@ -51,7 +51,13 @@ public final class GatewayServer: Sendable {
         let opened = try StoreFactory.open(config.store, environment: environment, waits: waits, logger: logger)
         memoryStore = (opened as? TransactionalResendStore)?.store as? MemoryStore
         store = MeteredStore(inner: opened, metrics: metrics)
-        runtime = RuntimeHolder(try Self.runtime(config, engine, inflight, store, waits, logger, environment))
+        do {
+            runtime = RuntimeHolder(try Self.runtime(config, engine, inflight, store, waits, logger, environment))
+        } catch {
+            // Nothing will run the store's service: close it here (Redis connections, the SQLite file).
+            Task { await opened.close() }
+            throw error
+        }
     }
 
     public var config: GatewayConfig { current.withLockedValue { $0 } }

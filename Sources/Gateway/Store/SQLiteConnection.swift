@@ -31,6 +31,8 @@ final class SQLiteConnection: @unchecked Sendable {
 
     let path: String
     private var db: OpaquePointer?
+    /// Set when a failed step could not be rolled back to its savepoint: its group must not commit.
+    private var groupBroken: StoreError?
     /// Every statement prepared on `db`, finalized by `close()`.
     private var statements: [Statement] = []
     /// The cached statements of the hot path; nil until prepared and after `close()`.
@@ -93,8 +95,11 @@ final class SQLiteConnection: @unchecked Sendable {
     func group(_ steps: () -> Void) throws {
         let sql = try statementsOrFail()
         try run(sql.begin, "BEGIN IMMEDIATE")
+        groupBroken = nil
         steps()
         do {
+            // A step whose writes could not be undone must not be committed with the others.
+            if let groupBroken { throw groupBroken }
             try run(sql.commit, "COMMIT")
         } catch {
             rollbackQuietly()
@@ -120,8 +125,14 @@ final class SQLiteConnection: @unchecked Sendable {
             return result
         } catch {
             context.isOpen = false
-            _ = try? run(sql.rollbackToSavepoint, "ROLLBACK TO")
-            _ = try? run(sql.release, "RELEASE")
+            do {
+                try run(sql.rollbackToSavepoint, "ROLLBACK TO")
+                try run(sql.release, "RELEASE")
+            } catch let undo as StoreError {
+                groupBroken = undo
+            } catch {
+                groupBroken = StoreError("\(error)")
+            }
             throw error
         }
     }

@@ -271,13 +271,12 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
         state.withLockedValue { $0.staged = result }
     }
 
-    /// After the group's COMMIT: the staged result, or the commit's failure. Nothing when the step never
-    /// ran (the caller had already given up).
+    /// After the group: the group's failure (BEGIN or COMMIT failed, so nothing landed — also for a step
+    /// that never got to run), else the staged result. `finish` ignores a caller that already gave up.
     func deliver(commitFailure: (any Error)?) {
-        guard let staged = state.withLockedValue({ $0.staged }) else { return }
         if let commitFailure {
             finish(.failure(commitFailure as? StoreError ?? StoreError("\(commitFailure)")))
-        } else {
+        } else if let staged = state.withLockedValue({ $0.staged }) {
             finish(staged)
         }
     }

@@ -17,6 +17,8 @@ enum StoreFactory {
             } catch {
                 throw StoreError("store.redis_url: \(error)")
             }
+            // check-config refuses it too; this keeps AUTH from ever going out in plain text.
+            guard !url.tls else { throw StoreError("store.redis_url: rediss:// (TLS) is not supported by this version's Redis client") }
             return RedisStore(
                 url: url, prefix: config.keyPrefix, timeout: config.timeout, group: MultiThreadedEventLoopGroup.singleton, waits: waits,
                 logger: logger)

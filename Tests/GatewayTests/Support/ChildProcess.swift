@@ -28,6 +28,14 @@ final class ChildProcess: Sendable {
             posix_spawnattr_destroy(&attributes)
         }
         var ends: [(parent: Int32, child: Int32)] = []
+        // Whatever fails below, no descriptor is left open behind.
+        var spawned = false
+        defer {
+            for end in ends {
+                _ = Glibc.close(end.child)
+                if !spawned { _ = Glibc.close(end.parent) }
+            }
+        }
         if pipes {
             for target in 0...2 {
                 var fds: [Int32] = [0, 0]
@@ -62,11 +70,8 @@ final class ChildProcess: Sendable {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for end in ends { _ = Glibc.close(end.child) }
-        guard rc == 0 else {
-            for end in ends { _ = Glibc.close(end.parent) }
-            throw ChildProcessError.spawnFailed(rc)
-        }
+        guard rc == 0 else { throw ChildProcessError.spawnFailed(rc) }
+        spawned = true
         processIdentifier = pid
         standardInput = pipes ? FileHandle(fileDescriptor: ends[0].parent, closeOnDealloc: true) : nil
         standardOutput = pipes ? FileHandle(fileDescriptor: ends[1].parent, closeOnDealloc: true) : nil
@@ -82,7 +87,7 @@ final class ChildProcess: Sendable {
             case processIdentifier:
                 status = raw
                 return false
-            default: return false  // reaped by a concurrent waitUntilExit
+            default: return false  // already reaped by waitUntilExit, which records the status
             }
         }
     }
@@ -94,9 +99,13 @@ final class ChildProcess: Sendable {
     func waitUntilExit() -> Int32 {
         let raw: Int32 = status.withLockedValue { $0 } ?? {
             var raw: Int32 = 0
-            while waitpid(processIdentifier, &raw, 0) == -1 && errno == EINTR {}
-            status.withLockedValue { $0 = raw }
-            return raw
+            var result: pid_t
+            repeat { result = waitpid(processIdentifier, &raw, 0) } while result == -1 && errno == EINTR
+            // ECHILD: `isRunning` reaped it first, and recorded the status under the lock while doing so.
+            return status.withLockedValue { status in
+                if result == processIdentifier { status = raw }
+                return status ?? 0
+            }
         }()
         let signal = raw & 0x7f
         return signal == 0 ? (raw >> 8) & 0xff : 128 + signal

@@ -47,6 +47,7 @@ final class RedisTestServer: Sendable {
             if Self.accepts(port) { return }
             usleep(50_000)
         }
+        stop()
         throw RedisTestServerError.notReady
     }
 

@@ -1,7 +1,8 @@
 /// `Admission`'s three steps as Lua, so that each runs as one atomic step inside Redis — shared by every
-/// gateway instance, with no check-then-set across round trips. The rules are the Swift ones line for
-/// line (`Admission.swift`, `RateLimitMath.swift`); `RedisAdmissionConformanceTests` runs the same
-/// scenarios against both.
+/// gateway instance, with no check-then-set across round trips. The rules are the Swift ones
+/// (`Admission.swift`, `RateLimitMath.swift`), with one refinement: a refund removes the claim's own
+/// entry from the contact's window (its token), where the Swift store removes the first equal time
+/// stamp. `AdmissionTests` runs every scenario against both.
 ///
 /// Layout (every key under `store.key_prefix`, every key with an expiry):
 /// - a claim (`i:<identity>`, `k:<key digest>`) is a hash: `p` phase (c claimed, s sent, d completed,
@@ -160,8 +161,8 @@ enum RedisAdmissionScripts {
         elseif action == 'keyonly' then
           redis.call('DEL', KEYS[1])
           if keyrec then settle(keyrec, 'd', now + key_ttl) end
-        else
-          -- release, refund, or an unknown outcome that may be retried
+        elseif action == 'release' or action == 'refund' or action == 'unknown' then
+          -- nothing done upstream, or an unknown outcome that may be retried
           redis.call('DEL', KEYS[1])
           if keyrec then redis.call('DEL', keyrec) end
           if action == 'refund' and r.cs then
@@ -170,6 +171,8 @@ enum RedisAdmissionScripts {
               if l.kind == 'r' then redis.call('ZREM', l.key, token) end
             end
           end
+        else
+          return redis.error_reply('unknown outcome action ' .. tostring(action))
         end
         redis.call('PUBLISH', ARGV[12], identity)
         return 1

@@ -35,6 +35,14 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             promise?.fail(failure)
             return
         }
+        // Its deadline passed while it waited for this connection: written, it would only fire the
+        // timer at once and close the connection under every other command in flight.
+        guard request.deadline > .now() else {
+            let late = StoreError("redis did not answer in time (store.timeout)")
+            request.reply.fail(late)
+            promise?.fail(late)
+            return
+        }
         pending.append(request)
         if timer == nil { arm(context) }
         context.write(wrapOutboundOut(request.bytes), promise: promise)
@@ -71,7 +79,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         fail(context, StoreError("redis connection failed: \(error)"))
     }
 
-    /// One timer, for the oldest command: replies come in order, so it is always the first to be late.
+    /// One timer, for the oldest command: replies come in order and every command gets the same
+    /// timeout, so the oldest is the first to be late (give or take the wait for a connection).
     private func arm(_ context: ChannelHandlerContext) {
         guard let deadline = pending.first?.deadline else { return }
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in

@@ -13,8 +13,9 @@ struct RedisScript: Sendable {
 }
 
 /// A small pool of pipelined connections to one Redis. Connections open on first use and reopen after
-/// a failure; while Redis is unreachable, attempts back off (100 ms doubling to 2 s) and calls in
-/// between fail at once, so `store.on_error` applies without every request waiting out a timeout.
+/// a failure; while Redis refuses or drops connections, attempts back off (100 ms doubling to 2 s) and
+/// calls in between fail at once, so `store.on_error` applies without every request waiting out a
+/// timeout. A Redis that accepts but stops answering costs each call its `store.timeout`.
 ///
 /// Written on SwiftNIO rather than by wrapping Debian's hiredis: the gateway already runs NIO event
 /// loops, so commands are pipelined on them with no thread per connection and no hop per call (the cost
