@@ -130,18 +130,11 @@ import Testing
     }
 
     @Test func transactionsCommittedTogetherStillFailAlone() async throws {
-        // Queued behind a slow transaction, these run as one group commit: the ones that throw or
-        // swallow a failed write must leave nothing, the others everything.
-        let path = try makeStoreTestPath()
-        let store = try SQLiteStore(path: path, timeout: .seconds(30))
+        // Queued behind a slow transaction, these run as one group commit: the ones that throw must
+        // leave nothing, the others everything.
+        let store = try SQLiteStore(path: try makeStoreTestPath(), timeout: .seconds(30))
         let expiry = Date().timeIntervalSince1970 + 3600
-        let started = StoreTestFlag()
-        let slow = Task { try await store.transact { tx, _ in
-            started.set()
-            Thread.sleep(forTimeInterval: 0.3)
-            try tx.put("slow", KVRecord(value: [0], expiresAt: expiry))
-        } }
-        try await waitForStore("the slow transaction starts") { started.isSet }
+        let slow = try await startSlowTransaction(store, seconds: 0.3)
         let results = await withTaskGroup(of: (Int, Bool).self) { group in
             for index in 0..<30 {
                 group.addTask {
@@ -173,13 +166,7 @@ import Testing
         let path = try makeStoreTestPath()
         let store = try SQLiteStore(path: path, timeout: .milliseconds(300))
         let expiry = Date().timeIntervalSince1970 + 3600
-        let started = StoreTestFlag()
-        let first = Task { try await store.transact { tx, _ in
-            started.set()
-            Thread.sleep(forTimeInterval: 1.0)
-            try tx.put("slow", KVRecord(value: [1], expiresAt: expiry))
-        } }
-        try await waitForStore("the slow transaction starts") { started.isSet }
+        let first = try await startSlowTransaction(store, seconds: 1.0)
         // Queued behind the slow one: gives up after the timeout and is never run.
         let clock = ContinuousClock()
         let queuedAt = clock.now
@@ -395,6 +382,19 @@ private func decodeCounter(_ bytes: [UInt8]) -> Int { Int(String(decoding: bytes
 private func isStoreTimeout<T>(_ result: Result<T, any Error>) -> Bool {
     guard case .failure(let error) = result, let store = error as? StoreError else { return false }
     return store.description == "store timed out"
+}
+
+/// A transaction that holds the store's thread for `seconds`, then writes `slow` = [1]; returns once it runs.
+private func startSlowTransaction(_ store: SQLiteStore, seconds: Double) async throws -> Task<Void, any Error> {
+    let started = StoreTestFlag()
+    let expiry = Date().timeIntervalSince1970 + 3600
+    let slow = Task { try await store.transact { tx, _ in
+        started.set()
+        Thread.sleep(forTimeInterval: seconds)
+        try tx.put("slow", KVRecord(value: [1], expiresAt: expiry))
+    } }
+    try await waitForStore("the slow transaction starts") { started.isSet }
+    return slow
 }
 
 private func storeOutcome<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
