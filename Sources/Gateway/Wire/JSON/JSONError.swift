@@ -1,28 +1,16 @@
-/// Why `JSONReader` refused a document, with the byte offset where it noticed.
-public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
-        case tooLarge, invalidUTF8, unexpectedEnd, unexpectedCharacter, trailingGarbage
-        case badNumber, badEscape, loneSurrogate, controlCharacter, tooDeep
-        /// The same key twice in one object, exactly.
-        case duplicateKey
-        /// Two keys of one object that differ only in case (ServiceStack reads keys case-insensitively,
-        /// so either could win).
-        case caseInsensitiveDuplicateKey
-    }
+public typealias JSONError = ReaderError<JSONErrorKind>
 
-    public var kind: Kind
-    public var offset: Int
-    public var detail: String
+/// Why `JSONReader` refused a document.
+public enum JSONErrorKind: String, ReaderErrorKind {
+    case tooLarge, invalidUTF8, unexpectedEnd, unexpectedCharacter, trailingGarbage
+    case badNumber, badEscape, loneSurrogate, controlCharacter, tooDeep
+    /// The same key twice in one object, exactly.
+    case duplicateKey
+    /// Two keys of one object that differ only in case (ServiceStack reads keys case-insensitively,
+    /// so either could win).
+    case caseInsensitiveDuplicateKey
 
-    public init(_ kind: Kind, at offset: Int, _ detail: String = "") {
-        self.kind = kind
-        self.offset = offset
-        self.detail = detail
-    }
-
-    public var description: String {
-        "JSON \(kind.rawValue) at byte \(offset)" + (detail.isEmpty ? "" : ": \(detail)")
-    }
+    public static let format = "JSON"
 }
 
 /// Bounds on what `JSONReader` accepts.

@@ -1,31 +1,18 @@
-/// Why `XMLReader` refused a document, with the byte offset where it noticed. The kinds let callers
-/// (and tests) tell a refused DTD or entity apart from plain malformed markup.
-public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
-        case tooLarge, invalidUTF8, invalidCharacter, unsupportedEncoding
-        /// `<!DOCTYPE`, `<!ENTITY` or any other markup declaration: never processed, always refused.
-        case doctypeRefused
-        /// `&name;` other than the five predefined entities.
-        case undefinedEntity
-        case malformed, unexpectedEnd, mismatchedTag, duplicateAttribute
-        case unboundPrefix, badNamespaceDeclaration
-        case tooDeep, tooManyElements, tooManyAttributes, tooManyNamespaces
-        case noRoot, multipleRoots, textOutsideRoot
-    }
+public typealias XMLError = ReaderError<XMLErrorKind>
 
-    public var kind: Kind
-    public var offset: Int
-    public var detail: String
+/// Why `XMLReader` refused a document.
+public enum XMLErrorKind: String, ReaderErrorKind {
+    case tooLarge, invalidUTF8, invalidCharacter, unsupportedEncoding
+    /// `<!DOCTYPE`, `<!ENTITY` or any other markup declaration: never processed, always refused.
+    case doctypeRefused
+    /// `&name;` other than the five predefined entities.
+    case undefinedEntity
+    case malformed, unexpectedEnd, mismatchedTag, duplicateAttribute
+    case unboundPrefix, badNamespaceDeclaration
+    case tooDeep, tooManyElements, tooManyAttributes, tooManyNamespaces
+    case noRoot, multipleRoots, textOutsideRoot
 
-    public init(_ kind: Kind, at offset: Int, _ detail: String = "") {
-        self.kind = kind
-        self.offset = offset
-        self.detail = detail
-    }
-
-    public var description: String {
-        "XML \(kind.rawValue) at byte \(offset)" + (detail.isEmpty ? "" : ": \(detail)")
-    }
+    public static let format = "XML"
 }
 
 /// Bounds on what `XMLReader` accepts; every limit is checked before the work it would allow.
