@@ -83,12 +83,13 @@ public final class AccessLog: Sendable {
                 descriptor = fresh
             }
             if !batch.isEmpty {
-                var text = ""
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(batch.count * 512)
                 for entry in batch {
-                    text += format == .json ? entry.json : entry.combined
-                    text += "\n"
+                    if format == .json { entry.appendJSON(to: &bytes) } else { bytes.append(contentsOf: entry.combined.utf8) }
+                    bytes.append(UInt8(ascii: "\n"))
                 }
-                Self.writeAll(descriptor, text)
+                Self.writeAll(descriptor, bytes)
             }
             if closing {
                 // Entries queued after the flag was read are refused by `record`; nothing is left.
@@ -108,8 +109,8 @@ public final class AccessLog: Sendable {
         return descriptor
     }
 
-    private static func writeAll(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
+    private static func writeAll(_ descriptor: Int32, _ all: [UInt8]) {
+        var bytes = all[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {

@@ -49,33 +49,9 @@ struct AccessLogEntry: Sendable {
     }
 
     /// Strings are cut to 256 characters.
-    static func cut(_ text: String) -> String { text.count > 256 ? String(text.prefix(256)) : text }
+    static let maxCharacters = 256
 
-    var json: String {
-        var fields: [String] = []
-        func add(_ name: String, _ value: String?) { fields.append("\"\(name)\":" + (value.map { JSONText.quote(Self.cut($0)) } ?? "null")) }
-        func add(_ name: String, number: String?) { fields.append("\"\(name)\":" + (number ?? "null")) }
-        add("ts", Timestamp.rfc3339(time))
-        add("request_id", requestID)
-        add("remote_addr", remoteAddress)
-        add("method", method)
-        add("path", path)
-        add("status", number: String(status))
-        add("bytes", number: String(bytes))
-        add("duration_ms", number: Self.milliseconds(durationMilliseconds))
-        add("decision", decision)
-        add("policy", policy)
-        add("principal", principal)
-        add("connection_request_id", connectionRequestID)
-        add("contact_id", contactID)
-        add("idempotency_key", idempotencyKey)
-        add("upstream_status", number: upstreamStatus.map(String.init))
-        add("upstream_ms", number: upstreamMilliseconds.map(Self.milliseconds))
-        add("retried", number: retried ? "true" : "false")
-        add("outcome", outcome)
-        add("user_agent", userAgent)
-        return "{" + fields.joined(separator: ",") + "}"
-    }
+    static func cut(_ text: String) -> String { text.count > maxCharacters ? String(text.prefix(maxCharacters)) : text }
 
     /// Apache combined, control characters and quotes escaped, then ` rid=… decision=… upstream_ms=…`.
     var combined: String {
@@ -87,8 +63,11 @@ struct AccessLogEntry: Sendable {
             + " rid=\(requestID) decision=\(decision) upstream_ms=\(upstreamMilliseconds.map(Self.milliseconds) ?? "-")"
     }
 
+    /// One decimal, like `%.1f`, without Foundation's formatter (once or twice per request).
     static func milliseconds(_ value: Double) -> String {
-        String(format: "%.1f", value)
+        guard value.isFinite, value >= 0, value < 1e15 else { return String(format: "%.1f", value) }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Like Apache's `ap_escape_logitem`: `"` and `\` backslashed, control and non-ASCII bytes as `\xHH`.

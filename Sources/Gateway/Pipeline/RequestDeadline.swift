@@ -1,24 +1,24 @@
-import NIOCore
-import NIOPosix
 import NIOConcurrencyHelpers
 
 /// Runs work with a deadline without cancelling it: when `server.request_timeout` fires the client
 /// gets its answer, but a forward already sent runs on so that its outcome is still recorded.
-/// The timer is a NIO scheduled task (a heap entry on an event loop), not a sleeping Swift task: one
-/// per request, so it has to be cheap.
+/// One per request, so the timer is an entry on the process's deadline thread, not a task or an
+/// event-loop timer armed and cancelled from another thread (two loop wake-ups per request).
 enum RequestDeadline {
+    private static let timers = DeadlineThread(name: "request-deadlines")
+
     static func run<T: Sendable>(
         timeout: Duration, work: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> T
     ) async -> T {
         await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let once = ResumeOnce(continuation)
-            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
-                once.resume(onTimeout())
+            let timer = timers.add(after: timeout) {
+                once.resume(onTimeout)
             }
             Task {
                 let value = await work()
-                timer.cancel()
-                once.resume(value)
+                timers.cancel(timer)
+                once.resume { value }
             }
         }
     }
@@ -31,11 +31,12 @@ private final class ResumeOnce<T: Sendable>: Sendable {
         self.continuation = NIOLockedValueBox(continuation)
     }
 
-    func resume(_ value: T) {
+    /// Resumes with `value()` if nobody resumed first; `value` is not evaluated otherwise.
+    func resume(_ value: () -> T) {
         let pending = continuation.withLockedValue { state -> CheckedContinuation<T, Never>? in
             defer { state = nil }
             return state
         }
-        pending?.resume(returning: value)
+        pending?.resume(returning: value())
     }
 }

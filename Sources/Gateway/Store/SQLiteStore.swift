@@ -17,7 +17,7 @@ public final class SQLiteStore: StateStore {
     public let path: String
     private let timeout: Duration
     private let worker: SQLiteWorker
-    private let deadlines = StoreDeadlines(name: "gateway-sqlite-deadlines")
+    private let deadlines = DeadlineThread(name: "gateway-sqlite-deadlines")
 
     /// Opens (or creates) the store at `path`.
     ///
@@ -250,9 +250,9 @@ private final class PendingStoreCall<T: Sendable>: Sendable {
     }
 
     private let state: NIOLockedValueBox<State>
-    private let deadlines: StoreDeadlines
+    private let deadlines: DeadlineThread
 
-    init(_ continuation: CheckedContinuation<T, any Error>, deadlines: StoreDeadlines) {
+    init(_ continuation: CheckedContinuation<T, any Error>, deadlines: DeadlineThread) {
         state = NIOLockedValueBox(State(continuation: continuation))
         self.deadlines = deadlines
     }

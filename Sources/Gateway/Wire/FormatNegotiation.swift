@@ -12,7 +12,7 @@ public enum FormatNegotiation {
             if name == "xml" { return .xml }
         }
         if let accept {
-            let types = accept.split(separator: ",").map { mediaType($0) }
+            let types = accept.utf8.split(separator: UInt8(ascii: ",")).map { mediaType(Substring($0)) }
             if types.contains(where: { $0.hasPrefix("application/json") }) { return .json }
             if types.contains(where: { $0.hasPrefix("application/xml") }) { return .xml }
             if types.contains("*/*"), let body = contentType.map({ mediaType(Substring($0)) }) {
@@ -25,8 +25,12 @@ public enum FormatNegotiation {
 
     /// `type/subtype` lower-cased, parameters dropped.
     static func mediaType(_ value: Substring) -> String {
-        let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? value
-        return type.trimmingCharacters(in: [" ", "\t"]).lowercased()
+        var type = value.utf8.firstIndex(of: UInt8(ascii: ";")).map { value.utf8[..<$0] } ?? value.utf8
+        while let first = type.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { type = type.dropFirst() }
+        while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type = type.dropLast() }
+        // Media types are ASCII; lower-casing bytes avoids Unicode case mapping on every request.
+        guard type.allSatisfy({ $0 < 0x80 }) else { return Substring(type).lowercased() }
+        return String(decoding: type.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }
 

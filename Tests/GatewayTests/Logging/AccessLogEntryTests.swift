@@ -46,4 +46,24 @@ struct AccessLogEntryTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(entry.json.utf8)) as? [String: Any])
         #expect((object["path"] as? String)?.count == 256)
     }
+
+    @Test func stringsAreQuotedWithControlCharactersEscapedAndUTF8Kept() throws {
+        let text = "a\u{0}b\u{1f}c\td\ne\rf\u{8}g\u{c}h\"i\\j caf\u{e9} \u{1F600}\u{7f}"
+        var bytes: [UInt8] = []
+        JSONLine.quote(text, into: &bytes)
+        let quoted = String(decoding: bytes, as: UTF8.self)
+        #expect(!bytes.contains(where: { $0 < 0x20 }), "no raw control byte in a line")
+        #expect(quoted == #""a\u0000b\u001fc\td\ne\rf\bg\fh\"i\\j caf\#u{e9} \#u{1F600}\#u{7f}""#)
+        #expect(try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) as? String == text)
+    }
+
+    @Test func durationsHaveOneDecimalInTheLine() {
+        let entry = AccessLogEntry(response(target: "/p"), started: Date(), duration: .microseconds(1_249_960), redact: [])
+        #expect(entry.json.contains(#""duration_ms":1250.0,"#))
+    }
+
+    @Test(arguments: [(0.0, "0.0"), (0.04, "0.0"), (0.06, "0.1"), (12.0, "12.0"), (1_249.96, "1250.0"), (99.95001, "100.0")])
+    func millisecondsHaveOneDecimal(value: Double, text: String) {
+        #expect(AccessLogEntry.milliseconds(value) == text)
+    }
 }
