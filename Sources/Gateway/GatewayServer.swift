@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -67,19 +66,11 @@ public final class GatewayServer: Sendable {
         let config = self.config
         let server = config.server
         let ports = self.ports
-        let gateway = Application(
-            responder: GatewayResponder(runtime: runtime, observer: observer),
-            // The parser's own cap is twice max_header_bytes: between the two the gateway answers 431 in
-            // ServiceStack's shape; beyond it the parser answers a plain 400 and closes.
-            server: .http1(
-                configuration: .init(
-                    idleTimeout: TimeAmount(server.idleTimeout),
-                    httpDecoderConfiguration: .init(maxHeaderFieldSize: server.maxHeaderBytes * 2, maxHeaderListSize: server.maxHeaderBytes * 2))),
-            configuration: .init(
-                address: .hostname(server.listen.host, port: server.listen.port), backlog: 1024,
-                availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections)),
-            onServerRunning: { channel in ports.setGateway(channel.localAddress?.port ?? server.listen.port) },
-            logger: logger)
+        let gateway = ClientListener(
+            settings: .init(
+                host: server.listen.host, port: server.listen.port, maxConnections: server.maxConnections, maxHeaderBytes: server.maxHeaderBytes,
+                idleTimeout: server.idleTimeout),
+            runtime: runtime, observer: observer, ports: ports)
         let (metrics, inflight, accessLog) = (self.metrics, self.inflight, self.accessLog)
         let admin = Application(
             router: AdminEndpoints.router(readiness: readiness) { metrics.scrape(inflightForwards: inflight.current, accessLogDropped: accessLog.dropped) },
