@@ -43,6 +43,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var executor: EventLoopTaskExecutor?
     private var deadline: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
+    /// When the connection last became idle (opened, or answered a request).
+    private var idleSince = NIODeadline.now()
     private var quiescing = false
     private var active = false
     private var date = HTTPDate()
@@ -95,11 +97,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         guard !active else { return }
         active = true
         remoteAddress = context.channel.remoteAddress?.ipAddress
+        idleSince = .now()
         armIdleTimer(context)
     }
 
     private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequest) {
-        idleTimer?.cancel()
         number &+= 1
         let runtime = runtime.current
         let request = GatewayRequest(
@@ -196,7 +198,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             if case .idle = state { state = .refused }
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            if case .idle = state { armIdleTimer(context) }
+            if case .idle = state { idleSince = .now() }
         }
     }
 
@@ -214,13 +216,21 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         return HTTPResponse(status: HTTPResponse.Status(code: response.status), headerFields: fields)
     }
 
-    private func armIdleTimer(_ context: ChannelHandlerContext) {
-        idleTimer?.cancel()
+    /// One timer per connection, not one per request: when it fires it closes an idle connection
+    /// that has been idle long enough, and otherwise sets itself for the earliest moment it could be.
+    private func armIdleTimer(_ context: ChannelHandlerContext, at deadline: NIODeadline? = nil) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        idleTimer = context.eventLoop.scheduleTask(in: idleTimeout) {
+        idleTimer = context.eventLoop.scheduleTask(deadline: deadline ?? idleSince + idleTimeout) {
             let (handler, context) = bound.value
+            guard handler.active else { return }
             // Only between requests: a head trickling in never completes, so it counts as idle too.
-            if case .idle = handler.state { context.close(promise: nil) }
+            if case .idle = handler.state {
+                let due = handler.idleSince + handler.idleTimeout
+                if due <= .now() { return context.close(promise: nil) }
+                handler.armIdleTimer(context, at: due)
+            } else {
+                handler.armIdleTimer(context, at: .now() + handler.idleTimeout)
+            }
         }
     }
 

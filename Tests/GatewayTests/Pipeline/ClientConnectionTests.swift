@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// The client listener's HTTP/1.1 connection handling, seen from a raw socket: keep-alive and the idle
+/// timeout, pipelining, `Connection: close`, HEAD, and the connection limit.
+@Suite("Client connections")
+struct ClientConnectionTests {
+    /// Answers in a stream of them (a body is not followed by a line end).
+    static func answerCount(_ stream: String) -> Int {
+        stream.components(separatedBy: "HTTP/1.1 ").count - 1
+    }
+
+    @Test func aKeepAliveConnectionServesSeveralRequestsAndClosesOnlyAfterTheIdleTimeout() async throws {
+        try await withGateway(sections: ["server": ["idle_timeout = \"1s\""]]) { gateway in
+            let port = gateway.ports.gateway
+            let (answer, idleSeconds) = await inThread { () -> (String, Double) in
+                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+                defer { connection.close() }
+                connection.send("GET /api/contacts HTTP/1.1\r\nHost: x\r\n\r\n")
+                Thread.sleep(forTimeInterval: 0.7)
+                connection.send("GET /api/contacts HTTP/1.1\r\nHost: x\r\n\r\n")
+                Thread.sleep(forTimeInterval: 0.7)
+                // 1.4 s after the first request, but only 0.7 s after the last answer: still open.
+                connection.send("GET /api/contacts HTTP/1.1\r\nHost: x\r\n\r\n")
+                let lastSent = Date()
+                let answer = connection.readAll(timeout: .seconds(6))
+                return (answer, Date().timeIntervalSince(lastSent))
+            }
+            #expect(Self.answerCount(answer) == 3, "three answers on one connection: \(answer)")
+            #expect(idleSeconds > 0.8 && idleSeconds < 4, "closed \(idleSeconds) s after the last request, idle_timeout is 1 s")
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoured() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let (answer, seconds) = await inThread { () -> (String, Double) in
+                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+                defer { connection.close() }
+                let started = Date()
+                connection.send(
+                    "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
+                        + "GET /api/other HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
+                        + "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n")
+                let answer = connection.readAll(timeout: .seconds(10))
+                return (answer, Date().timeIntervalSince(started))
+            }
+            let lower = answer.lowercased()
+            #expect(Self.answerCount(answer) == 3, "\(answer)")
+            let first = try #require(lower.range(of: "x-request-id: first"))
+            let second = try #require(lower.range(of: "x-request-id: second"))
+            let third = try #require(lower.range(of: "x-request-id: third"))
+            #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+            #expect(lower.contains("connection: close"))
+            #expect(lower.contains("date: "))
+            #expect(seconds < 5, "the gateway closed the connection after the answer to Connection: close")
+        }
+    }
+
+    @Test func aHeadAnswerCarriesNoBody() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let answer = await inThread { () -> String in
+                guard let connection = try? RawConnection(port: port) else { return "" }
+                defer { connection.close() }
+                connection.send("HEAD \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+                return connection.readAll(timeout: .seconds(10))
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 405"))
+            let parts = answer.components(separatedBy: "\r\n\r\n")
+            #expect(parts.count == 2 && parts[1].isEmpty, "no body after the head: \(answer)")
+        }
+    }
+
+    @Test func clientsBeyondMaxConnectionsWaitForAFreeSlot() async throws {
+        try await withGateway(sections: ["server": ["max_connections = 1"]]) { gateway in
+            let port = gateway.ports.gateway
+            let (waiting, served) = await inThread { () -> (String, String) in
+                // The holder is accepted and answered first, so it holds the only slot when the waiter
+                // connects (the kernel completes the waiter's handshake; the gateway does not accept it).
+                guard let holder = try? RawConnection(port: port) else { return ("x", "") }
+                holder.send("GET /api/contacts HTTP/1.1\r\nHost: x\r\n\r\n")
+                Thread.sleep(forTimeInterval: 0.3)
+                guard let waiter = try? RawConnection(port: port) else { return ("x", "") }
+                defer { waiter.close() }
+                waiter.send("GET /api/contacts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                let waiting = waiter.readAll(timeout: .seconds(1))
+                holder.close()
+                return (waiting, waiter.readAll(timeout: .seconds(10)))
+            }
+            #expect(waiting.isEmpty, "a second connection was served while the only slot was taken")
+            #expect(served.hasPrefix("HTTP/1.1 "), "the waiting client is served once the slot frees")
+        }
+    }
+}
