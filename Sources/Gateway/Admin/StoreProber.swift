@@ -9,7 +9,7 @@ struct StoreProber: Service {
 
     func run() async throws {
         var failing = false
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await store.probe()
                 readiness.probeSucceeded()

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// One client connection, on its event loop: reads a request within `server.max_body` and
@@ -15,12 +16,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     typealias InboundIn = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
-    /// A request whose head has arrived and whose body is being read.
+    /// A request whose head has arrived.
     private struct Reading {
         var exchange: Exchange
         var runtime: GatewayRuntime
         var started: Date
         var clock: ContinuousClock.Instant
+        /// HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `Connection: keep-alive`.
+        var keepAlive: Bool
     }
 
     private enum State {
@@ -29,30 +32,41 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case reading(Reading)
         /// The chain runs; its answer goes out if it is still for request `number`.
         case running(number: UInt64, Reading)
-        /// Answered before the request was read to its end; the rest of it is ignored, then the
-        /// connection closes.
-        case refused
+        /// A closing answer was written: nothing more is read or run (pipelined requests behind it are
+        /// dropped), and the connection closes once the answer is out and the request was read.
+        case closing
     }
+
+    /// How long a connection that got a closing answer mid-upload may go on sending its body (so the
+    /// client reads the answer instead of a reset) before it is cut off: nginx's `lingering_timeout`.
+    private static let linger = TimeAmount.seconds(5)
 
     private let runtime: RuntimeHolder
     private let observer: ExchangeObserver
     private let idleTimeout: TimeAmount
+    private let keepAliveLog: KeepAliveLog
     private var state = State.idle
     private var number: UInt64 = 0
     private var remoteAddress: String?
     private var executor: EventLoopTaskExecutor?
     private var deadline: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
-    /// When the connection last became idle (opened, or answered a request).
+    /// When the connection last became idle (opened, or answered a request), or began closing.
     private var idleSince = NIODeadline.now()
-    private var quiescing = false
     private var active = false
+    /// The client shut down its sending side; answer what was asked, then close.
+    private var inputClosed = false
+    /// The request being handled (or the last one) was read to its end.
+    private var requestEnded = true
+    /// The closing answer has been flushed.
+    private var closingAnswerOut = false
     private var date = HTTPDate()
 
-    init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver, idleTimeout: TimeAmount) {
+    init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver, idleTimeout: TimeAmount, keepAliveLog: KeepAliveLog) {
         self.runtime = runtime
         self.observer = observer
         self.idleTimeout = idleTimeout
+        self.keepAliveLog = keepAliveLog
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -68,9 +82,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func channelInactive(context: ChannelHandlerContext) {
         active = false
         idleTimer?.cancel()
-        // A request still running finishes on its own (a forward already sent must record its
-        // outcome); its answer is logged but has nowhere to go.
-        if case .reading = state { deadline?.cancel() }
+        switch state {
+        case .reading(let reading):
+            abandon(reading)
+        case .running:
+            // The chain finishes on its own (a forward already sent must record its outcome); its
+            // answer, not a timeout, is what gets logged, with nowhere to send it.
+            deadline?.cancel()
+        case .idle, .closing:
+            break
+        }
         context.fireChannelInactive()
     }
 
@@ -78,18 +99,30 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         switch unwrapInboundIn(data) {
         case .head(let head): begin(context, head)
         case .body(let chunk): append(context, chunk)
-        case .end: run(context)
+        case .end: ended(context)
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
-        // Shutting down: an idle connection closes now, a busy one after its answer.
-        quiescing = true
-        if case .idle = state { context.close(promise: nil) }
+        // Quiescing (shutdown) is NIO's pipelining helper's job: it closes idle connections and adds
+        // `Connection: close` to the answer in flight.
+        guard let event = event as? ChannelEvent, event == .inputClosed else { return context.fireUserInboundEventTriggered(event) }
+        inputClosed = true
+        switch state {
+        case .idle:
+            context.close(promise: nil)
+        case .reading(let reading):
+            abandon(reading)
+            context.close(promise: nil)
+        case .running:
+            break  // answered, then closed
+        case .closing:
+            if closingAnswerOut { context.close(promise: nil) }
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .reading(let reading) = state { abandon(reading) }
         context.close(promise: nil)
     }
 
@@ -102,14 +135,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequest) {
+        let keepAlive = keepAliveLog.next()
+        guard case .idle = state else { return }
         number &+= 1
+        requestEnded = false
         let runtime = runtime.current
         let request = GatewayRequest(
             method: head.method.rawValue, target: head.path ?? "/", headers: head.headerFields, body: ByteBuffer(), remoteAddress: remoteAddress)
         let exchange = Exchange(request: request, requestId: RequestID.accept(head.headerFields[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
-        let reading = Reading(exchange: exchange, runtime: runtime, started: Date(), clock: .now)
+        let reading = Reading(exchange: exchange, runtime: runtime, started: Date(), clock: .now, keepAlive: keepAlive)
         if let refusal = RequestLimits.refuseEarly(head, exchange, runtime) {
-            state = .refused
             answer(context, refusal, reading)
             return
         }
@@ -126,7 +161,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         guard case .reading(var reading) = state else { return }
         var chunk = chunk
         guard reading.exchange.request.body.readableBytes + chunk.readableBytes <= reading.runtime.maxBody else {
-            state = .refused
             deadline?.cancel()
             answer(context, RequestLimits.tooLarge(reading.exchange, reading.runtime), reading)
             return
@@ -137,11 +171,20 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         state = .reading(reading)
     }
 
-    private func run(_ context: ChannelHandlerContext) {
-        guard case .reading(let reading) = state else {
-            if case .refused = state { context.close(promise: nil) }
-            return
+    private func ended(_ context: ChannelHandlerContext) {
+        switch state {
+        case .reading(let reading):
+            requestEnded = true
+            run(context, reading)
+        case .closing:
+            requestEnded = true
+            if closingAnswerOut { context.close(promise: nil) }
+        case .idle, .running:
+            break  // the end of a pipelined request dropped behind a closing answer
         }
+    }
+
+    private func run(_ context: ChannelHandlerContext, _ reading: Reading) {
         let current = number
         state = .running(number: current, reading)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -175,30 +218,51 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         switch state {
         case .reading(let reading) where number == timedOutNumber, .running(timedOutNumber, let reading):
             // A forward already sent runs on, so that its outcome is still recorded.
-            state = .refused
             answer(context, RequestLimits.timedOut(reading.exchange, reading.runtime), reading)
         default:
             break
         }
     }
 
-    /// Logs the answer and writes it; closes the connection after it when it says so, when the client
-    /// asked to, or when the gateway is shutting down.
+    /// A request that will never be read to its end (the client went away or sent a broken body):
+    /// logged as unreadable, as nothing else will log it.
+    private func abandon(_ reading: Reading) {
+        deadline?.cancel()
+        state = .closing
+        observer(RequestLimits.unreadable(reading.exchange), reading.started, ContinuousClock.now - reading.clock)
+    }
+
+    /// Logs the answer and writes it. After a closing answer (the response says so, the client asked
+    /// to, or it closed its side) nothing more is read or run; the connection closes once the answer is
+    /// out and the request was read, or shuts its sending side while a body is still arriving.
     private func answer(_ context: ChannelHandlerContext, _ response: GatewayResponse, _ reading: Reading) {
         observer(response, reading.started, ContinuousClock.now - reading.clock)
+        let close = response.closeConnection || inputClosed || !reading.keepAlive
+        if close {
+            // Before the end is written: NIO's pipelining helper hands over the next queued request
+            // from inside that write, and it must find this connection closing.
+            state = .closing
+            idleSince = .now()
+        }
         guard active else { return }
-        let close = response.closeConnection || quiescing || Self.asksToClose(reading.exchange.request.headers)
         context.write(wrapOutboundOut(.head(head(for: response, close: close))), promise: nil)
         if response.body.readableBytes > 0, reading.exchange.request.method != "HEAD" {
             context.write(wrapOutboundOut(.body(response.body)), promise: nil)
         }
-        if close {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-            if case .idle = state { state = .refused }
-        } else {
+        guard close else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             if case .idle = state { idleSince = .now() }
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            let (handler, context) = bound.value
+            handler.closingAnswerOut = true
+            if handler.requestEnded || handler.inputClosed {
+                context.close(promise: nil)
+            } else {
+                context.close(mode: .output, promise: nil)
+            }
         }
     }
 
@@ -211,33 +275,59 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         if fields[.xRequestID] == nil { fields[.xRequestID] = response.exchange.requestId }
         fields[.contentLength] = String(response.body.readableBytes)
-        if fields[.date] == nil { fields[.date] = date.now() }
+        fields[.date] = date.now()
         if close { fields[.connection] = "close" }
         return HTTPResponse(status: HTTPResponse.Status(code: response.status), headerFields: fields)
     }
 
-    /// One timer per connection, not one per request: when it fires it closes an idle connection
-    /// that has been idle long enough, and otherwise sets itself for the earliest moment it could be.
+    /// One timer per connection, not one per request: when it fires it closes a connection idle (or
+    /// lingering after a closing answer) for long enough, and otherwise sets itself for the earliest
+    /// moment it could be.
     private func armIdleTimer(_ context: ChannelHandlerContext, at deadline: NIODeadline? = nil) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         idleTimer = context.eventLoop.scheduleTask(deadline: deadline ?? idleSince + idleTimeout) {
             let (handler, context) = bound.value
             guard handler.active else { return }
-            // Only between requests: a head trickling in never completes, so it counts as idle too.
-            if case .idle = handler.state {
-                let due = handler.idleSince + handler.idleTimeout
-                if due <= .now() { return context.close(promise: nil) }
-                handler.armIdleTimer(context, at: due)
-            } else {
-                handler.armIdleTimer(context, at: .now() + handler.idleTimeout)
+            let limit: TimeAmount
+            switch handler.state {
+            // A head trickling in never completes, so it counts as idle too.
+            case .idle: limit = handler.idleTimeout
+            case .closing: limit = min(handler.idleTimeout, Self.linger)
+            case .reading, .running: return handler.armIdleTimer(context, at: .now() + handler.idleTimeout)
             }
+            let due = handler.idleSince + limit
+            if due <= .now() { return context.close(promise: nil) }
+            handler.armIdleTimer(context, at: due)
         }
     }
+}
 
-    private static func asksToClose(_ headers: HTTPFields) -> Bool {
-        headers[values: .connection].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: [" ", "\t"]).lowercased() == "close" }
-        }
+/// The keep-alive verdict of each request head, in order: NIO's parser knows the HTTP version, the
+/// `HTTPTypes` request the handler sees does not (an HTTP/1.0 client without keep-alive waits for the
+/// connection to close). Both handlers run on the connection's event loop.
+final class KeepAliveLog {
+    private var verdicts: [Bool] = []
+
+    func record(_ keepAlive: Bool) { verdicts.append(keepAlive) }
+
+    /// The next head's verdict; keep-alive when none was recorded.
+    func next() -> Bool { verdicts.isEmpty ? true : verdicts.removeFirst() }
+}
+
+/// Records each head's keep-alive verdict for `ClientConnectionHandler`; passes every part on.
+final class KeepAliveRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private let log: KeepAliveLog
+
+    init(log: KeepAliveLog) {
+        self.log = log
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) { log.record(head.isKeepAlive) }
+        context.fireChannelRead(data)
     }
 }
 

@@ -46,28 +46,35 @@ final class ClientListener: Service {
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A client that shuts its sending side after the request still gets the answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+                    let keepAlive = KeepAliveLog()
+                    try sync.addHandler(KeepAliveRecorder(log: keepAlive))
                     try sync.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                    try sync.addHandler(ClientConnectionHandler(runtime: runtime, observer: observer, idleTimeout: TimeAmount(settings.idleTimeout)))
+                    try sync.addHandler(
+                        ClientConnectionHandler(runtime: runtime, observer: observer, idleTimeout: TimeAmount(settings.idleTimeout), keepAliveLog: keepAlive))
                     connections.add(channel)
                 }
             }
             .bind(host: settings.host, port: settings.port)
             .get()
         ports.setGateway(listener.localAddress?.port ?? settings.port)
-        try await withGracefulShutdownHandler {
+        // Graceful shutdown: stop accepting, let each connection finish its request. Cancellation (the
+        // grace ran out, or another service failed and the group is stopping): close everything now.
+        try await withTaskCancellationOrGracefulShutdownHandler {
             try await listener.closeFuture.get()
             await withTaskCancellationHandler {
                 await connections.waitUntilAllClosed()
             } onCancel: {
                 connections.closeAll()
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             listener.close(promise: nil)
             connections.quiesceAll()
         }

@@ -34,7 +34,7 @@ struct StoreService: Service {
 
     func run() async throws {
         if let memory {
-            while !Task.isShuttingDownGracefully {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
                 memory.purge()
             }

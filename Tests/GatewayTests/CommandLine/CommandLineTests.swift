@@ -120,4 +120,22 @@ struct CommandLineTests {
         stub.terminate()
         _ = await GatewayProcess.finish(stub)
     }
+
+    /// A listener that cannot start (the admin port is taken) stops the whole process with an error,
+    /// instead of leaving the client listener running on its own.
+    @Test func serveExitsWithAnErrorWhenAListenerCannotStart() async throws {
+        let taken = try RefusingPort()
+        defer { taken.close() }
+        let config = try GatewayProcess.config(
+            gateway: try closedPort(), admin: taken.port, upstream: "http://127.0.0.1:1", extra: "[store]\nbackend = \"memory\"")
+        let process = try GatewayProcess.start(["serve", "--config", config])
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(20))
+            kill(process.processIdentifier, SIGKILL)
+        }
+        let result = await GatewayProcess.finish(process)
+        watchdog.cancel()
+        #expect(result.status != 0, "serve exited 0 although its admin listener never started")
+        #expect(result.status != 128 + SIGKILL, "serve did not stop on its own: \(result.stderr.suffix(500))")
+    }
 }

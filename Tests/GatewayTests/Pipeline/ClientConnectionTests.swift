@@ -92,4 +92,98 @@ struct ClientConnectionTests {
             #expect(served.hasPrefix("HTTP/1.1 "), "the waiting client is served once the slot frees")
         }
     }
+
+    @Test func requestsPipelinedBehindAClosingAnswerAreNeitherRunNorForwarded() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let answer = await inThread { () -> String in
+                guard let connection = try? RawConnection(port: port) else { return "" }
+                defer { connection.close() }
+                // The first request gets a closing answer from the gateway (431: over 100 header
+                // fields); the resend pipelined behind it must never run.
+                let fields = (0..<101).map { "X-F\($0): 1\r\n" }.joined()
+                connection.send(
+                    "GET /api/contacts HTTP/1.1\r\nHost: x\r\n\(fields)\r\n"
+                        + "POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n")
+                return connection.readAll(timeout: .seconds(10))
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 431"))
+            #expect(Self.answerCount(answer) == 1, "only the request before the closing answer is answered: \(answer)")
+            try await Task.sleep(for: .milliseconds(300))
+            let invitations = try await gateway.sent().total
+            #expect(invitations == 0, "the resend queued behind Connection: close reached the upstream")
+            #expect(gateway.records.all.count == 1)
+        }
+    }
+
+    @Test func aClientThatShutsItsSendingSideStillGetsItsAnswer() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let answer = await inThread { () -> String in
+                guard let connection = try? RawConnection(port: port) else { return "" }
+                defer { connection.close() }
+                connection.send("POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n")
+                connection.shutdownWrite()
+                return connection.readAll(timeout: .seconds(10))
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            let invitations = try await gateway.sent().total
+            #expect(invitations == 1)
+        }
+    }
+
+    @Test func anOversizedUploadIsAnswered413WhileItIsStillBeingSent() async throws {
+        try await withGateway(sections: ["server": ["max_body = \"1KiB\""]]) { gateway in
+            let port = gateway.ports.gateway
+            let (answer, sentAll) = await inThread { () -> (String, Bool) in
+                guard let connection = try? RawConnection(port: port) else { return ("", false) }
+                defer { connection.close() }
+                let size = 512 * 1024
+                var sentAll = connection.send(
+                    "POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: \(size)\r\n\r\n")
+                let chunk = String(repeating: " ", count: 16 * 1024)
+                for _ in 0..<(size / chunk.utf8.count) { sentAll = connection.send(chunk) && sentAll }
+                return (connection.readAll(timeout: .seconds(10)), sentAll)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "the client read the refusal rather than a reset: \(answer.prefix(200))")
+            #expect(sentAll, "the gateway read and dropped the body instead of resetting the connection")
+            let invitations = try await gateway.sent().total
+            #expect(invitations == 0)
+        }
+    }
+
+    @Test func anHTTP10ClientWithoutKeepAliveIsAnsweredAndClosed() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let (answer, seconds) = await inThread { () -> (String, Double) in
+                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+                defer { connection.close() }
+                let started = Date()
+                connection.send("GET /api/contacts HTTP/1.0\r\nHost: x\r\n\r\n")
+                return (connection.readAll(timeout: .seconds(10)), Date().timeIntervalSince(started))
+            }
+            #expect(Self.answerCount(answer) == 1)
+            #expect(seconds < 5, "an HTTP/1.0 connection without keep-alive closes after its answer, not after idle_timeout")
+        }
+    }
+
+    @Test func anUploadAbandonedMidBodyIsLoggedAsUnreadable() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            await inThread {
+                guard let connection = try? RawConnection(port: port) else { return }
+                connection.send("POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"")
+                Thread.sleep(forTimeInterval: 0.2)
+                connection.close()
+            }
+            var logged: [Int] = []
+            for _ in 0..<50 where logged.isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+                logged = gateway.records.all.map(\.status)
+            }
+            #expect(logged == [400], "one line for the abandoned request")
+            let invitations = try await gateway.sent().total
+            #expect(invitations == 0)
+        }
+    }
 }

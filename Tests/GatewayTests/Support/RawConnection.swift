@@ -38,6 +38,9 @@ final class RawConnection: @unchecked Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Shuts the sending side (a FIN), keeping the connection open for the answer.
+    func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     func close() { _ = Glibc.close(fd) }
 }
 
