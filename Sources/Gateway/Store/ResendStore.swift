@@ -25,7 +25,8 @@ public struct TransactionalResendStore: ResendStore {
     }
 
     public func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
-        try await store.transact { store, now in try rules.admit(ticket, in: &store, now: now) }
+        // Admission is pure, and most admits of a duplicate only read (a replay, a wait, a 422, a 429).
+        try await store.transactPure { store, now in try rules.admit(ticket, in: &store, now: now) }
     }
 
     public func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool {

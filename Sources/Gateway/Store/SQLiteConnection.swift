@@ -33,6 +33,9 @@ final class SQLiteConnection: @unchecked Sendable {
     private var db: OpaquePointer?
     /// Set when a failed step could not be rolled back to its savepoint: its group must not commit.
     private var groupBroken: StoreError?
+    /// Each key as the group's successful steps last read or left it (`nil`: no live record):
+    /// the store's mirror learns it once the group commits.
+    private(set) var groupTouched: [String: KVRecord?] = [:]
     /// Every statement prepared on `db`, finalized by `close()`.
     private var statements: [Statement] = []
     /// The cached statements of the hot path; nil until prepared and after `close()`.
@@ -96,6 +99,7 @@ final class SQLiteConnection: @unchecked Sendable {
         let sql = try statementsOrFail()
         try run(sql.begin, "BEGIN IMMEDIATE")
         groupBroken = nil
+        groupTouched = [:]
         steps()
         do {
             // A step whose writes could not be undone must not be committed with the others.
@@ -122,6 +126,7 @@ final class SQLiteConnection: @unchecked Sendable {
             context.isOpen = false
             if let failure = context.failure { throw failure }
             try run(sql.release, "RELEASE")
+            groupTouched.merge(context.touched) { _, later in later }
             return result
         } catch {
             context.isOpen = false
@@ -386,6 +391,8 @@ final class SQLiteTransactionContext {
     let now: Double
     var isOpen = true
     var failure: StoreError?
+    /// Each key's state as this transaction last saw or left it (`nil`: no live record).
+    var touched: [String: KVRecord?] = [:]
 
     init(connection: SQLiteConnection, now: Double) {
         self.connection = connection
@@ -410,14 +417,18 @@ struct SQLiteKVTransaction: KVTransaction {
     let context: SQLiteTransactionContext
 
     func get(_ key: String) throws -> KVRecord? {
-        try context.perform { try $0.get(key, now: context.now) }
+        let record = try context.perform { try $0.get(key, now: context.now) }
+        context.touched[key] = .some(record)
+        return record
     }
 
     mutating func put(_ key: String, _ record: KVRecord) throws {
         try context.perform { try $0.put(key, record) }
+        context.touched[key] = .some(record)
     }
 
     mutating func delete(_ key: String) throws {
         try context.perform { try $0.delete(key) }
+        context.touched[key] = .some(nil)
     }
 }

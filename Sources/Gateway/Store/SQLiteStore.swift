@@ -18,6 +18,8 @@ public final class SQLiteStore: StateStore {
     private let timeout: Duration
     private let worker: SQLiteWorker
     private let deadlines = DeadlineThread(name: "gateway-sqlite-deadlines")
+    private let mirror = SQLiteMirror()
+    private let clock: @Sendable () -> Double
 
     /// Opens (or creates) the store at `path`.
     ///
@@ -47,6 +49,7 @@ public final class SQLiteStore: StateStore {
     ) throws {
         self.path = path
         self.timeout = timeout
+        self.clock = clock
         try Self.createDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path, for: path)
         let lock = try StoreFileLock(path: path + ".lock", databasePath: path)
         let connection: SQLiteConnection
@@ -57,7 +60,7 @@ public final class SQLiteStore: StateStore {
             throw error
         }
         worker = SQLiteWorker(
-            connection: connection, lock: lock, clock: clock,
+            connection: connection, mirror: mirror, lock: lock, clock: clock,
             purgeInterval: max(purgeInterval.seconds, 0.001), purgeBatch: max(purgeBatch, 1))
         let thread = Thread { [worker] in worker.run() }
         thread.name = "gateway-sqlite-store"
@@ -66,6 +69,7 @@ public final class SQLiteStore: StateStore {
 
     deinit {
         // Not closed: let the thread finish the queue and release the file in the background.
+        mirror.close()
         worker.close(notifying: nil)
         deadlines.stop()
     }
@@ -94,6 +98,14 @@ public final class SQLiteStore: StateStore {
         }
     }
 
+    /// A pure transaction that only reads keys the mirror holds needs no trip to the store's thread.
+    public func transactPure<T: Sendable>(
+        _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T
+    ) async throws -> T {
+        if let result = mirror.readOnly(now: clock(), body) { return result }
+        return try await transact(body)
+    }
+
     /// One tiny write transaction: the file is open, writable and the queue is moving.
     public func probe() async throws {
         try await transact { transaction, now in
@@ -104,6 +116,7 @@ public final class SQLiteStore: StateStore {
     /// Stops the purge, runs what is already queued, closes the database and releases the lock.
     /// Later calls to `transact` fail; calling `close()` again just waits for the same end.
     public func close() async {
+        mirror.close()
         await withCheckedContinuation { continuation in
             worker.close(notifying: continuation)
         }
@@ -144,6 +157,7 @@ private final class SQLiteWorker: @unchecked Sendable {
     }
 
     private let connection: SQLiteConnection
+    private let mirror: SQLiteMirror
     private let lock: StoreFileLock
     private let clock: @Sendable () -> Double
     private let purgeInterval: Double
@@ -155,9 +169,10 @@ private final class SQLiteWorker: @unchecked Sendable {
     private var finished = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(connection: SQLiteConnection, lock: StoreFileLock, clock: @escaping @Sendable () -> Double,
+    init(connection: SQLiteConnection, mirror: SQLiteMirror, lock: StoreFileLock, clock: @escaping @Sendable () -> Double,
          purgeInterval: Double, purgeBatch: Int) {
         self.connection = connection
+        self.mirror = mirror
         self.lock = lock
         self.clock = clock
         self.purgeInterval = purgeInterval
@@ -206,8 +221,11 @@ private final class SQLiteWorker: @unchecked Sendable {
                 var failure: (any Error)?
                 do {
                     try connection.group { for job in batch { job.run(connection, clock) } }
+                    // Before anyone hears back, so no caller can then read older state from memory.
+                    mirror.apply(connection.groupTouched)
                 } catch {
                     failure = error
+                    mirror.forget(connection.groupTouched.keys)
                 }
                 for job in batch { job.deliver(failure) }
                 batch.removeAll(keepingCapacity: true)

@@ -9,11 +9,22 @@ public protocol StateStore: Sendable {
     /// read once at the start of the transaction.
     func transact<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
+    /// `transact` for a `body` that is a pure function of what it reads and `now` — no side effects,
+    /// cheap — so a store may first run it against a snapshot of committed state and keep the result
+    /// when it turned out to only read (see `SQLiteMirror`), running it again as a transaction otherwise.
+    func transactPure<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
+
     /// Answers when the store is reachable and writable (readiness probes).
     func probe() async throws
 
     /// Stops background work and releases files; further calls fail.
     func close() async
+}
+
+extension StateStore {
+    public func transactPure<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
+        try await transact(body)
+    }
 }
 
 /// Reads and writes inside one transaction. Keys are opaque strings; values opaque bytes. A record

@@ -129,6 +129,61 @@ import Testing
         await store.close()
     }
 
+    // MARK: - Reads answered from memory (SQLiteMirror)
+
+    @Test func pureReadsOfCommittedKeysAreAnsweredWhileTheStoreThreadIsBusy() async throws {
+        let store = try SQLiteStore(path: try makeStoreTestPath(), timeout: .seconds(10))
+        try await store.transact { tx, now in try tx.put("known", KVRecord(value: [7], expiresAt: now + 60)) }
+        let slow = try await startSlowTransaction(store, seconds: 1.0)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let known = try await store.transactPure { tx, _ in try tx.get("known") }
+        #expect(known?.value == [7])
+        #expect(clock.now - started < .milliseconds(500), "a read of a committed key waited for the store's thread")
+        // A key never seen, and any write, still take the store's thread: after the slow transaction.
+        let unknown = try await store.transactPure { tx, _ in try tx.get("never-written") }
+        #expect(unknown == nil)
+        #expect(clock.now - started >= .milliseconds(700), "a key the mirror does not hold was answered from memory")
+        _ = try await slow.value
+        await store.close()
+    }
+
+    @Test func everyAnswerIsSeenByTheReadsThatFollowIt() async throws {
+        let store = try SQLiteStore(path: try makeStoreTestPath(), timeout: .seconds(30))
+        let expiry = Date().timeIntervalSince1970 + 3600
+        try await store.transact { tx, _ in try tx.put("counter", KVRecord(value: encodeCounter(0), expiresAt: expiry)) }
+        let violations = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    // Read-your-writes: a read after an increment returns never sees less than it wrote.
+                    let written = try await store.transact { tx, _ in
+                        let current = try tx.get("counter").map { decodeCounter($0.value) } ?? 0
+                        try tx.put("counter", KVRecord(value: encodeCounter(current + 1), expiresAt: expiry))
+                        return current + 1
+                    }
+                    let seen = try await store.transactPure { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                    return seen >= written ? 0 : 1
+                }
+                group.addTask {
+                    // Reads never go back in time.
+                    var last = 0
+                    var backwards = 0
+                    for _ in 0..<20 {
+                        let seen = try await store.transactPure { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                        if seen < last { backwards += 1 }
+                        last = seen
+                    }
+                    return backwards
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(violations == 0)
+        let final = try await store.transact { tx, _ in try tx.get("counter") }
+        #expect(final.map { decodeCounter($0.value) } == 100)
+        await store.close()
+    }
+
     @Test func transactionsCommittedTogetherStillFailAlone() async throws {
         // Queued behind a slow transaction, these run as one group commit: the ones that throw must
         // leave nothing, the others everything.
