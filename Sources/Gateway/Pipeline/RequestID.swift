@@ -15,10 +15,19 @@ enum RequestID {
         return generate()
     }
 
+    /// 128 random bits as 32 lower-case hex digits.
     static func generate() -> String {
-        let high = String(UInt64.random(in: .min ... .max), radix: 16)
-        let low = String(UInt64.random(in: .min ... .max), radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<32 {
+                let word = index < 16 ? high : low
+                let shift = UInt64(60 - (index % 16) * 4)
+                buffer[index] = digits.utf8Start[Int((word >> shift) & 0xF)]
+            }
+            return 32
+        }
     }
 
     private static func isAllowed(_ byte: UInt8) -> Bool {

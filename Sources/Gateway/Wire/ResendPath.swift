@@ -23,12 +23,14 @@ public enum ResendPath {
         guard let decoded = decodeUnreserved(rawPath) else {
             return .refused("The request path is not allowed: it contains an encoded '/', '\\', '.', NUL, ';', a bad escape or a non-ASCII byte")
         }
-        guard decoded.first == "/" else { return .refused("The request path must start with '/'") }
-        let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
+        guard decoded.utf8.first == UInt8(ascii: "/") else { return .refused("The request path must start with '/'") }
+        // `decoded` is ASCII (anything else was refused), so bytes are characters: split and lower-case
+        // bytes rather than run Unicode segmentation and case mapping on every request.
+        let segments = decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
         if segments.contains(where: { $0 == "." || $0 == ".." }) {
             return .refused("The request path is not allowed: it contains a dot segment")
         }
-        let lower = segments.map { $0.lowercased() }
+        let lower = segments.map(asciiLowercased)
         if let route = match(segments, lower) { return .resend(route) }
         if lower.contains(where: { $0.hasPrefix("connectionrequestresend") }) || hasResendBelowConnectionRequests(lower) {
             return .refused("Unsupported form of the ConnectionRequestResend route; use /api/connectionrequests/{ConnectionRequestId}/resend")
@@ -64,6 +66,10 @@ public enum ResendPath {
     private static func hasResendBelowConnectionRequests(_ lower: [String]) -> Bool {
         guard let start = lower.firstIndex(of: "connectionrequests") else { return false }
         return lower[(start + 1)...].dropFirst().contains { $0.hasPrefix("resend") }
+    }
+
+    private static func asciiLowercased(_ text: Substring) -> String {
+        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Decodes `%XX` of unreserved characters; nil when the path holds anything refused outright.
