@@ -35,7 +35,7 @@ final class SQLiteConnection: @unchecked Sendable {
     private var groupBroken: StoreError?
     /// Each key as the group's successful steps last read or left it (`nil`: no live record):
     /// the store's mirror learns it once the group commits.
-    private(set) var groupTouched: [String: KVRecord?] = [:]
+    private(set) var groupTouched: [StoreKey: KVRecord?] = [:]
     /// Every statement prepared on `db`, finalized by `close()`.
     private var statements: [Statement] = []
     /// The cached statements of the hot path; nil until prepared and after `close()`.
@@ -97,9 +97,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// queue up and share it. Throws when BEGIN or COMMIT fails: then nothing of any step landed.
     func group(_ steps: () -> Void) throws {
         let sql = try statementsOrFail()
-        try run(sql.begin, "BEGIN IMMEDIATE")
         groupBroken = nil
         groupTouched = [:]
+        try run(sql.begin, "BEGIN IMMEDIATE")
         steps()
         do {
             // A step whose writes could not be undone must not be committed with the others.
@@ -392,7 +392,7 @@ final class SQLiteTransactionContext {
     var isOpen = true
     var failure: StoreError?
     /// Each key's state as this transaction last saw or left it (`nil`: no live record).
-    var touched: [String: KVRecord?] = [:]
+    var touched: [StoreKey: KVRecord?] = [:]
 
     init(connection: SQLiteConnection, now: Double) {
         self.connection = connection
@@ -418,17 +418,17 @@ struct SQLiteKVTransaction: KVTransaction {
 
     func get(_ key: String) throws -> KVRecord? {
         let record = try context.perform { try $0.get(key, now: context.now) }
-        context.touched[key] = .some(record)
+        context.touched[StoreKey(key)] = .some(record)
         return record
     }
 
     mutating func put(_ key: String, _ record: KVRecord) throws {
         try context.perform { try $0.put(key, record) }
-        context.touched[key] = .some(record)
+        context.touched[StoreKey(key)] = .some(record)
     }
 
     mutating func delete(_ key: String) throws {
         try context.perform { try $0.delete(key) }
-        context.touched[key] = .some(nil)
+        context.touched[StoreKey(key)] = .some(nil)
     }
 }

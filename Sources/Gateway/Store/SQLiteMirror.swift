@@ -9,28 +9,36 @@ import NIOConcurrencyHelpers
 /// out): every write goes through the store's thread, which records what each committed transaction
 /// read and wrote and applies it here after COMMIT and before answering its callers. A read-only
 /// transaction runs under the lock against that snapshot, so it sees a committed state no older than
-/// the last answer given; one that reads a key not mirrored, or tries to write, gives up and takes
-/// the store's thread as before. An entry is a live record or a known absence; records that expire
-/// read as absent, as in SQLite. Entries beyond `capacity` are dropped (a miss costs only the slow path):
-/// two generations, the older one dropped whole when the newer fills, which keeps recently used keys
-/// (a hit moves nothing, but every write lands in the newer one). Dropping single keys instead left the
-/// hash table's remaining keys clustered, and lookups crawled through long probe runs.
+/// the last answer given; one that reads a key not mirrored, or tries to write, gives up and takes the
+/// store's thread, where it runs again. Only `.claimed` writes, so every forward is still decided by
+/// SQLite alone. An entry is a live record or a known absence; a record that has expired is a miss
+/// (the purge may have removed it, and a clock stepped back must not revive it from memory).
+///
+/// Bounded by entries and by bytes, in two generations: the older one is dropped whole when the newer
+/// fills, which keeps recently written keys (dropping single keys left the hash table's remaining keys
+/// clustered, and lookups crawled through long probe runs). Values over `maxValueBytes` (large stored
+/// answers) are not mirrored; their keys are forgotten, so no older copy answers for them.
 final class SQLiteMirror: Sendable {
     fileprivate struct State {
-        var current: [String: KVRecord?] = [:]
-        var previous: [String: KVRecord?] = [:]
+        var current: [StoreKey: KVRecord?] = [:]
+        var previous: [StoreKey: KVRecord?] = [:]
+        var currentBytes = 0
         var closed = false
 
-        func entry(_ key: String) -> KVRecord?? {
+        func entry(_ key: StoreKey) -> KVRecord?? {
             current[key] ?? previous[key]
         }
     }
 
+    static let maxValueBytes = 64 * 1024
+
     private let state = NIOLockedValueBox(State())
     private let capacity: Int
+    private let byteBudget: Int
 
-    init(capacity: Int = 10_000) {
+    init(capacity: Int = 10_000, byteBudget: Int = 8 << 20) {
         self.capacity = capacity
+        self.byteBudget = byteBudget
     }
 
     /// `body`'s result when it only read mirrored keys; nil when it needs the store's thread.
@@ -45,21 +53,30 @@ final class SQLiteMirror: Sendable {
         }
     }
 
-    /// What a committed group of transactions read and wrote, in order (`nil`: no live record).
-    func apply(_ touched: [String: KVRecord?]) {
+    /// What a committed group of transactions read and wrote (`nil`: no live record).
+    func apply(_ touched: [StoreKey: KVRecord?]) {
         guard !touched.isEmpty else { return }
         state.withLockedValue { state in
             guard !state.closed else { return }
-            for (key, record) in touched { state.current[key] = .some(record) }
-            if state.current.count >= capacity / 2 {
+            for (key, record) in touched {
+                guard (record?.value.count ?? 0) <= Self.maxValueBytes else {
+                    state.current[key] = nil
+                    state.previous[key] = nil
+                    continue
+                }
+                state.current[key] = .some(record)
+                state.currentBytes += key.text.utf8.count + (record?.value.count ?? 0) + 48
+            }
+            if state.current.count >= capacity / 2 || state.currentBytes >= byteBudget / 2 {
                 state.previous = state.current
-                state.current = Dictionary(minimumCapacity: capacity / 2)
+                state.current = Dictionary(minimumCapacity: min(capacity / 2, 4096))
+                state.currentBytes = 0
             }
         }
     }
 
     /// Keys whose committed state is uncertain (a COMMIT that failed).
-    func forget(_ keys: some Sequence<String>) {
+    func forget(_ keys: some Sequence<StoreKey>) {
         state.withLockedValue { state in
             for key in keys {
                 state.current[key] = nil
@@ -78,6 +95,29 @@ final class SQLiteMirror: Sendable {
     }
 }
 
+/// A store key compared and hashed as bytes, as SQLite compares them: Swift's `String` equality is
+/// Unicode canonical equivalence, under which two principals spelled with different code points would
+/// share one entry here but be two rows in the file.
+struct StoreKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    static func == (left: StoreKey, right: StoreKey) -> Bool {
+        left.text.utf8.elementsEqual(right.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text.utf8.count)
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+}
+
 /// Reads from the mirror; a miss or a write marks it incomplete and stops the transaction.
 private struct MirrorTransaction: KVTransaction {
     final class Outcome {
@@ -91,20 +131,21 @@ private struct MirrorTransaction: KVTransaction {
     let outcome: Outcome
 
     func get(_ key: String) throws -> KVRecord? {
-        guard let entry = state.entry(key) else {
-            outcome.complete = false
-            throw NeedsStore()
-        }
-        guard let record = entry, record.expiresAt > now else { return nil }
+        guard let entry = state.entry(StoreKey(key)) else { try needsStore() }
+        guard let record = entry else { return nil }
+        guard record.expiresAt > now else { try needsStore() }
         return record
     }
 
     mutating func put(_ key: String, _ record: KVRecord) throws {
-        outcome.complete = false
-        throw NeedsStore()
+        try needsStore()
     }
 
     mutating func delete(_ key: String) throws {
+        try needsStore()
+    }
+
+    private func needsStore() throws -> Never {
         outcome.complete = false
         throw NeedsStore()
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOPosix
 import NIOConcurrencyHelpers
@@ -5,7 +6,8 @@ import Testing
 @testable import Gateway
 
 /// The claim state machine, with a clock the test moves: every scenario runs against the Swift rules
-/// (memory store) and against the Lua rules in a real Redis, which must agree.
+/// (memory store; SQLite, whose admissions may also be answered from its in-memory mirror) and against
+/// the Lua rules in a real Redis, which must all agree.
 @Suite("Admission: claims, outcomes, windows")
 struct AdmissionTests {
     final class Clock: Sendable {
@@ -19,13 +21,17 @@ struct AdmissionTests {
     let contact = Admission.LimitCheck(policy: "contact", subject: "c1", limit: 2, window: 3600, kind: .rolling)
 
     enum Backend: CaseIterable, Sendable {
-        case memory, redis
+        case memory, sqlite, redis
     }
 
     func store(_ backend: Backend) throws -> any ResendStore {
         switch backend {
         case .memory:
             return TransactionalResendStore(MemoryStore(clock: clock.read))
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admission-\(UUID().uuidString)")
+            let path = directory.appendingPathComponent("state.db").path
+            return TransactionalResendStore(try SQLiteStore(path: path, timeout: .seconds(10), clock: clock.read, purgeInterval: .seconds(3600)))
         case .redis:
             return RedisStore(
                 url: try RedisURL(parsing: RedisTestServer.shared.url), prefix: RedisTestServer.uniquePrefix(), timeout: .seconds(10),
