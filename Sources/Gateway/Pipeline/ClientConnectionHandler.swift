@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import NIOCore
-import NIOHTTP1
 import NIOHTTPTypes
 
 /// One client connection, on its event loop: reads a request within `server.max_body` and
@@ -10,8 +9,9 @@ import NIOHTTPTypes
 /// the next one back until this one's answer is written).
 ///
 /// Why not Hummingbird's request loop: it runs each connection as a task on Swift's global pool and
-/// streams parts through async sequences, so every request crossed threads several times; measured
-/// (perf, replay path) that was about half of a request's CPU. Hummingbird still serves the admin port.
+/// streams parts through async sequences, so every request crossed threads several times (perf: most
+/// of the CPU on pool threads, context switches the largest single cost). Hummingbird still serves the
+/// admin port.
 final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
@@ -299,54 +299,5 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             if due <= .now() { return context.close(promise: nil) }
             handler.armIdleTimer(context, at: due)
         }
-    }
-}
-
-/// The keep-alive verdict of each request head, in order: NIO's parser knows the HTTP version, the
-/// `HTTPTypes` request the handler sees does not (an HTTP/1.0 client without keep-alive waits for the
-/// connection to close). Both handlers run on the connection's event loop.
-final class KeepAliveLog {
-    private var verdicts: [Bool] = []
-
-    func record(_ keepAlive: Bool) { verdicts.append(keepAlive) }
-
-    /// The next head's verdict; keep-alive when none was recorded.
-    func next() -> Bool { verdicts.isEmpty ? true : verdicts.removeFirst() }
-}
-
-/// Records each head's keep-alive verdict for `ClientConnectionHandler`; passes every part on.
-final class KeepAliveRecorder: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-
-    private let log: KeepAliveLog
-
-    init(log: KeepAliveLog) {
-        self.log = log
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) { log.record(head.isKeepAlive) }
-        context.fireChannelRead(data)
-    }
-}
-
-/// The `Date` header, formatted once per second per connection.
-struct HTTPDate {
-    private var second = 0
-    private var text = ""
-
-    mutating func now() -> String {
-        var time = time_t(Date().timeIntervalSince1970)
-        guard time != second else { return text }
-        second = time
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        text = String(
-            format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)], parts.tm_year + 1900,
-            parts.tm_hour, parts.tm_min, parts.tm_sec)
-        return text
     }
 }

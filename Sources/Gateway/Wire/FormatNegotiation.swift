@@ -30,7 +30,7 @@ public enum FormatNegotiation {
         while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type = type.dropLast() }
         // Media types are ASCII; lower-casing bytes avoids Unicode case mapping on every request.
         guard type.allSatisfy({ $0 < 0x80 }) else { return Substring(type).lowercased() }
-        return String(decoding: type.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return type.asciiLowercasedString()
     }
 }
 

@@ -61,11 +61,7 @@ public enum QueryString {
         if raw.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
             return decode(raw).lowercased() == wanted.lowercased()
         }
-        return raw.utf8.elementsEqual(wanted.utf8) { asciiLower($0) == asciiLower($1) }
-    }
-
-    private static func asciiLower(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+        return raw.utf8.elementsEqual(wanted.utf8) { $0.asciiLowercased == $1.asciiLowercased }
     }
 
     /// Percent-decodes; invalid escapes are kept literally and invalid UTF-8 is replaced.
@@ -77,8 +73,8 @@ public enum QueryString {
         while let byte = bytes.popFirst() {
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), let high = bytes.first.flatMap(hexValue),
-                let low = bytes.dropFirst().first.flatMap(hexValue)
+            } else if byte == UInt8(ascii: "%"), let high = bytes.first?.hexDigitValue,
+                let low = bytes.dropFirst().first?.hexDigitValue
             {
                 out.append(high << 4 | low)
                 bytes = bytes.dropFirst(2)
@@ -87,14 +83,5 @@ public enum QueryString {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

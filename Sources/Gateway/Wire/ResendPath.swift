@@ -30,7 +30,7 @@ public enum ResendPath {
         if segments.contains(where: { $0 == "." || $0 == ".." }) {
             return .refused("The request path is not allowed: it contains a dot segment")
         }
-        let lower = segments.map(asciiLowercased)
+        let lower = segments.map { $0.utf8.asciiLowercasedString() }
         if let route = match(segments, lower) { return .resend(route) }
         if lower.contains(where: { $0.hasPrefix("connectionrequestresend") }) || hasResendBelowConnectionRequests(lower) {
             return .refused("Unsupported form of the ConnectionRequestResend route; use /api/connectionrequests/{ConnectionRequestId}/resend")
@@ -68,10 +68,6 @@ public enum ResendPath {
         return lower[(start + 1)...].dropFirst().contains { $0.hasPrefix("resend") }
     }
 
-    private static func asciiLowercased(_ text: Substring) -> String {
-        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
     /// Decodes `%XX` of unreserved characters; nil when the path holds anything refused outright.
     static func decodeUnreserved(_ raw: Substring) -> String? {
         var out: [UInt8] = []
@@ -80,7 +76,7 @@ public enum ResendPath {
         while let byte = bytes.next() {
             switch byte {
             case UInt8(ascii: "%"):
-                guard let first = bytes.next(), let second = bytes.next(), let high = hexValue(first), let low = hexValue(second) else { return nil }
+                guard let first = bytes.next(), let second = bytes.next(), let high = first.hexDigitValue, let low = second.hexDigitValue else { return nil }
                 let decoded = high << 4 | low
                 if isUnreserved(decoded) {
                     out.append(decoded)
@@ -99,15 +95,6 @@ public enum ResendPath {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {

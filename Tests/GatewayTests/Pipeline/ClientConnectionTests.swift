@@ -5,6 +5,18 @@ import Testing
 /// timeout, pipelining, `Connection: close`, HEAD, and the connection limit.
 @Suite("Client connections")
 struct ClientConnectionTests {
+    /// Opens a connection, sends `text`, and reads until the gateway closes it or `timeout` passes:
+    /// what came back, and how long that took.
+    static func converse(_ port: Int, _ text: String, timeout: Duration = .seconds(10)) async -> (answer: String, seconds: Double) {
+        await inThread { () -> (String, Double) in
+            guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+            defer { connection.close() }
+            let started = Date()
+            connection.send(text)
+            return (connection.readAll(timeout: timeout), Date().timeIntervalSince(started))
+        }
+    }
+
     /// Answers in a stream of them (a body is not followed by a line end).
     static func answerCount(_ stream: String) -> Int {
         stream.components(separatedBy: "HTTP/1.1 ").count - 1
@@ -34,17 +46,11 @@ struct ClientConnectionTests {
     @Test func pipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoured() async throws {
         try await withGateway { gateway in
             let port = gateway.ports.gateway
-            let (answer, seconds) = await inThread { () -> (String, Double) in
-                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
-                defer { connection.close() }
-                let started = Date()
-                connection.send(
-                    "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
-                        + "GET /api/other HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
-                        + "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n")
-                let answer = connection.readAll(timeout: .seconds(10))
-                return (answer, Date().timeIntervalSince(started))
-            }
+            let (answer, seconds) = await Self.converse(
+                port,
+                "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
+                    + "GET /api/other HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
+                    + "GET /api/contacts HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n")
             let lower = answer.lowercased()
             #expect(Self.answerCount(answer) == 3, "\(answer)")
             let first = try #require(lower.range(of: "x-request-id: first"))
@@ -60,12 +66,8 @@ struct ClientConnectionTests {
     @Test func aHeadAnswerCarriesNoBody() async throws {
         try await withGateway { gateway in
             let port = gateway.ports.gateway
-            let answer = await inThread { () -> String in
-                guard let connection = try? RawConnection(port: port) else { return "" }
-                defer { connection.close() }
-                connection.send("HEAD \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
-                return connection.readAll(timeout: .seconds(10))
-            }
+            let (answer, _) = await Self.converse(
+                port, "HEAD \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
             #expect(answer.hasPrefix("HTTP/1.1 405"))
             let parts = answer.components(separatedBy: "\r\n\r\n")
             #expect(parts.count == 2 && parts[1].isEmpty, "no body after the head: \(answer)")
@@ -96,17 +98,13 @@ struct ClientConnectionTests {
     @Test func requestsPipelinedBehindAClosingAnswerAreNeitherRunNorForwarded() async throws {
         try await withGateway { gateway in
             let port = gateway.ports.gateway
-            let answer = await inThread { () -> String in
-                guard let connection = try? RawConnection(port: port) else { return "" }
-                defer { connection.close() }
-                // The first request gets a closing answer from the gateway (431: over 100 header
-                // fields); the resend pipelined behind it must never run.
-                let fields = (0..<101).map { "X-F\($0): 1\r\n" }.joined()
-                connection.send(
-                    "GET /api/contacts HTTP/1.1\r\nHost: x\r\n\(fields)\r\n"
-                        + "POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n")
-                return connection.readAll(timeout: .seconds(10))
-            }
+            // The first request gets a closing answer from the gateway (431: over 100 header fields);
+            // the resend pipelined behind it must never run.
+            let fields = (0..<101).map { "X-F\($0): 1\r\n" }.joined()
+            let (answer, _) = await Self.converse(
+                port,
+                "GET /api/contacts HTTP/1.1\r\nHost: x\r\n\(fields)\r\n"
+                    + "POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n")
             #expect(answer.hasPrefix("HTTP/1.1 431"))
             #expect(Self.answerCount(answer) == 1, "only the request before the closing answer is answered: \(answer)")
             try await Task.sleep(for: .milliseconds(300))
@@ -155,13 +153,7 @@ struct ClientConnectionTests {
     @Test func anHTTP10ClientWithoutKeepAliveIsAnsweredAndClosed() async throws {
         try await withGateway { gateway in
             let port = gateway.ports.gateway
-            let (answer, seconds) = await inThread { () -> (String, Double) in
-                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
-                defer { connection.close() }
-                let started = Date()
-                connection.send("GET /api/contacts HTTP/1.0\r\nHost: x\r\n\r\n")
-                return (connection.readAll(timeout: .seconds(10)), Date().timeIntervalSince(started))
-            }
+            let (answer, seconds) = await Self.converse(port, "GET /api/contacts HTTP/1.0\r\nHost: x\r\n\r\n")
             #expect(Self.answerCount(answer) == 1)
             #expect(seconds < 5, "an HTTP/1.0 connection without keep-alive closes after its answer, not after idle_timeout")
         }

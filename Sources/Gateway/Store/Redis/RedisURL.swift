@@ -105,7 +105,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
                 index += 1
                 continue
             }
-            guard index + 2 < encoded.count, let high = hexValue(encoded[index + 1]), let low = hexValue(encoded[index + 2]) else {
+            guard index + 2 < encoded.count, let high = encoded[index + 1].hexDigitValue, let low = encoded[index + 2].hexDigitValue else {
                 throw RedisURLError("the Redis \(what) has a '%' not followed by two hex digits (write '%' as %25)")
             }
             bytes.append(high << 4 | low)
@@ -115,15 +115,6 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             throw RedisURLError("the Redis \(what) is not UTF-8 once percent-decoded")
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Keeps RFC 3986 unreserved characters, so the redacted form parses back.
