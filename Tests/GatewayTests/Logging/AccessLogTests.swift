@@ -101,11 +101,12 @@ struct AccessLogDecisionTests {
     @Test func upstreamErrorTimeoutAndShed() async throws {
         var stub = StubOptions()
         stub.hangEvery = 2
-        let harness = try await GatewayHarness.start(stub: stub, sections: ["upstream": ["timeout = \"500ms\"", "max_inflight = 1"]])
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["upstream": ["timeout = \"2s\"", "max_inflight = 1"]])
         let (client, base) = (harness.client, harness.base)
         _ = await client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
         async let hanging = client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
-        try await Task.sleep(for: .milliseconds(150))
+        // The hanging forward holds the only slot (max_inflight = 1), so the next one is shed.
+        try await harness.waitUntilForwarding()
         _ = await client.send("POST", base + Fixtures.resendPath(Fixtures.guid()))
         _ = await hanging
         _ = await client.send("POST", harness.stubBase + "/__stub/faults?close_next=1")
