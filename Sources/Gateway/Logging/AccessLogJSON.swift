@@ -56,7 +56,7 @@ struct JSONLine {
     mutating func string(_ name: StaticString, _ value: String?) {
         key(name)
         guard let value else { return null() }
-        JSONLine.quote(value.utf8.count > AccessLogEntry.maxCharacters ? AccessLogEntry.cut(value) : value, into: &out)
+        JSONText.quote(value.utf8.count > AccessLogEntry.maxCharacters ? AccessLogEntry.cut(value) : value, into: &out)
     }
 
     mutating func integer(_ name: StaticString, _ value: Int?) {
@@ -76,49 +76,10 @@ struct JSONLine {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    /// RFC 3339 in UTC with milliseconds.
     mutating func timestamp(_ name: StaticString, _ date: Date) {
         key(name)
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let millis = min(999, max(0, Int((date.timeIntervalSince1970 - Double(time)) * 1000)))
         out.append(UInt8(ascii: "\""))
-        digits(Int(parts.tm_year) + 1900, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        out.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        out.append(UInt8(ascii: "."))
-        digits(millis, 3)
-        out.append(contentsOf: "Z\"".utf8)
-    }
-
-    /// A JSON string literal: `"` and `\` escaped, control characters as short or `\u00XX` escapes,
-    /// every other byte (UTF-8 included) copied.
-    static func quote(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x20...: out.append(byte)
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
-        }
+        Timestamp.appendRFC3339(date, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 
@@ -131,15 +92,4 @@ struct JSONLine {
     }
 
     private mutating func null() { out.append(contentsOf: "null".utf8) }
-
-    private mutating func digits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
 }

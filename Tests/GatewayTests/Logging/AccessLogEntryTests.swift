@@ -50,7 +50,7 @@ struct AccessLogEntryTests {
     @Test func stringsAreQuotedWithControlCharactersEscapedAndUTF8Kept() throws {
         let text = "a\u{0}b\u{1f}c\td\ne\rf\u{8}g\u{c}h\"i\\j caf\u{e9} \u{1F600}\u{7f}"
         var bytes: [UInt8] = []
-        JSONLine.quote(text, into: &bytes)
+        JSONText.quote(text, into: &bytes)
         let quoted = String(decoding: bytes, as: UTF8.self)
         #expect(!bytes.contains(where: { $0 < 0x20 }), "no raw control byte in a line")
         #expect(quoted == #""a\u0000b\u001fc\td\ne\rf\bg\fh\"i\\j caf\#u{e9} \#u{1F600}\#u{7f}""#)
