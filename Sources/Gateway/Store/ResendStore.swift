@@ -25,8 +25,9 @@ public struct TransactionalResendStore: ResendStore {
     }
 
     public func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
-        // Admission is pure, and most admits of a duplicate only read (a replay, a wait, a 422, a 429).
-        try await store.transactPure { store, now in try rules.admit(ticket, in: &store, now: now) }
+        // Admission is pure, its writes only claim (nothing is sent until markSent, a durable step), and
+        // most admits of a duplicate only read (a replay, a wait, a 422, a 429).
+        try await store.transactProvisional { store, now in try rules.admit(ticket, in: &store, now: now) }
     }
 
     public func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool {

@@ -11,7 +11,7 @@ import CSQLite
 /// thread (the thread start orders the two). `@unchecked Sendable` only to make that single hand-over.
 final class SQLiteConnection: @unchecked Sendable {
     /// The schema this code writes and reads. Bump it and append to `migrations` to change the schema.
-    static let schemaVersion: Int32 = 1
+    static let schemaVersion: Int32 = 2
     /// `PRAGMA application_id` of gateway state files ("RGWS"), so a foreign database is never adopted.
     static let applicationID: Int32 = 0x5247_5753
 
@@ -26,6 +26,18 @@ final class SQLiteConnection: @unchecked Sendable {
         ) WITHOUT ROWID;
         CREATE INDEX kv_expires_at ON kv (expires_at);
         PRAGMA application_id = \(applicationID);
+        """,
+        // 1 → 2: keys laid out by `SQLiteKeyLayout`; no index on expires_at (the purge sweeps the
+        // table in key order instead), since every write paid for it with pages of its own.
+        """
+        CREATE TABLE kv_v2 (
+            key TEXT PRIMARY KEY,
+            value BLOB NOT NULL,
+            expires_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO kv_v2 (key, value, expires_at) SELECT gateway_storage_key(key), value, expires_at FROM kv;
+        DROP TABLE kv;
+        ALTER TABLE kv_v2 RENAME TO kv;
         """,
     ]
 
@@ -42,7 +54,7 @@ final class SQLiteConnection: @unchecked Sendable {
     private var prepared: Prepared?
 
     private struct Prepared {
-        var begin, commit, rollback, savepoint, release, rollbackToSavepoint, select, upsert, remove, purge: Statement
+        var begin, commit, rollback, savepoint, release, rollbackToSavepoint, select, upsert, remove, purgeChunkEnd, purge: Statement
     }
 
     /// Opens (creating if needed) the database at `path`, switches it to WAL, migrates the schema and
@@ -64,6 +76,7 @@ final class SQLiteConnection: @unchecked Sendable {
             // gateways out and this connection is the only one inside. Wait briefly rather than queue up.
             sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
             try configure()
+            try check(SQLiteKeyLayout.registerSQLFunction(on: handle), "registering gateway_storage_key")
             try migrate()
             try prepareStatements()
         } catch {
@@ -92,15 +105,25 @@ final class SQLiteConnection: @unchecked Sendable {
     // MARK: - Transactions
 
     /// Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
-    /// `steps` inside its own SAVEPOINT (`step(now:_:)`), so one that fails undoes only its own writes.
-    /// The commit is the expensive part of a small transaction (WAL append, locks); under load callers
-    /// queue up and share it. Throws when BEGIN or COMMIT fails: then nothing of any step landed.
-    func group(_ steps: () -> Void) throws {
+    /// `step(now:_:)` inside its own SAVEPOINT, so one that fails undoes only its own writes. The commit
+    /// is the expensive part of a small transaction (WAL append, locks); under load callers queue up and
+    /// share it, and a group may stay open across several batches (see `SQLiteStore`'s provisional steps).
+    var groupIsOpen: Bool { groupOpen }
+    private var groupOpen = false
+
+    /// Opens a group. Throws when BEGIN fails; then no group is open.
+    func beginGroup() throws {
         let sql = try statementsOrFail()
         groupBroken = nil
         groupTouched = [:]
         try run(sql.begin, "BEGIN IMMEDIATE")
-        steps()
+        groupOpen = true
+    }
+
+    /// Commits the open group. Throws when the commit fails: then nothing of any of its steps landed.
+    func commitGroup() throws {
+        let sql = try statementsOrFail()
+        groupOpen = false
         do {
             // A step whose writes could not be undone must not be committed with the others.
             if let groupBroken { throw groupBroken }
@@ -111,7 +134,7 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    /// One step of a `group`: `body` inside a SAVEPOINT, rolled back to it when `body` throws or one of
+    /// One step of the open group: `body` inside a SAVEPOINT, rolled back to it when `body` throws or one of
     /// its reads or writes failed.
     func step<T>(now: Double, _ body: (inout any KVTransaction, Double) throws -> T) throws -> T {
         let sql = try statementsOrFail()
@@ -154,7 +177,7 @@ final class SQLiteConnection: @unchecked Sendable {
     func get(_ key: String, now: Double) throws -> KVRecord? {
         let statement = try statementsOrFail().select.handle
         defer { sqlite3_reset(statement) }
-        try bind(key, at: 1, in: statement)
+        try bind(SQLiteKeyLayout.storageKey(key), at: 1, in: statement)
         try check(sqlite3_bind_double(statement, 2, now), "bind")
         switch sqlite3_step(statement) {
         case SQLITE_ROW:
@@ -179,7 +202,7 @@ final class SQLiteConnection: @unchecked Sendable {
         }
         let statement = try statementsOrFail().upsert.handle
         defer { sqlite3_reset(statement) }
-        try bind(key, at: 1, in: statement)
+        try bind(SQLiteKeyLayout.storageKey(key), at: 1, in: statement)
         let rc = record.value.withUnsafeBytes { raw -> Int32 in
             guard let base = raw.baseAddress, raw.count > 0 else {
                 // An empty array may have no storage; a NULL pointer would bind SQL NULL, not an empty blob.
@@ -196,19 +219,31 @@ final class SQLiteConnection: @unchecked Sendable {
     func delete(_ key: String) throws {
         let statement = try statementsOrFail().remove.handle
         defer { sqlite3_reset(statement) }
-        try bind(key, at: 1, in: statement)
+        try bind(SQLiteKeyLayout.storageKey(key), at: 1, in: statement)
         try step(statement, "deleting \(describe(key))")
     }
 
-    /// Deletes up to `limit` records that expired before `now` (one short autocommit transaction) and
-    /// returns how many it deleted.
-    func purgeExpired(before now: Double, limit: Int) throws -> Int {
-        let statement = try statementsOrFail().purge.handle
+    /// One step of the purge's sweep: looks at the next `limit` records in key order after `cursor`
+    /// and deletes those that expired before `now` (one short autocommit transaction). Returns where
+    /// the sweep goes on from, nil once it reached the end of the table.
+    func purgeExpired(before now: Double, after cursor: String, limit: Int) throws -> String? {
+        let sql = try statementsOrFail()
+        let last: String?
+        do {
+            let statement = sql.purgeChunkEnd.handle
+            defer { sqlite3_reset(statement) }
+            try bind(cursor, at: 1, in: statement)
+            try check(sqlite3_bind_int64(statement, 2, Int64(limit)), "bind")
+            guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
+            last = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, 0))), as: UTF8.self)
+        }
+        let statement = sql.purge.handle
         defer { sqlite3_reset(statement) }
-        try check(sqlite3_bind_double(statement, 1, now), "bind")
-        try check(sqlite3_bind_int64(statement, 2, Int64(limit)), "bind")
+        try bind(cursor, at: 1, in: statement)
+        try bind(last ?? cursor, at: 2, in: statement)
+        try check(sqlite3_bind_double(statement, 3, now), "bind")
         try step(statement, "purging expired records")
-        return Int(sqlite3_changes(db))
+        return last
     }
 
     // MARK: - Opening
@@ -271,8 +306,9 @@ final class SQLiteConnection: @unchecked Sendable {
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
                 """),
             remove: try prepare("DELETE FROM kv WHERE key = ?1"),
-            purge: try prepare(
-                "DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at < ?1 ORDER BY expires_at LIMIT ?2)")
+            // Without an index on expires_at, the purge walks the table in key order, a chunk at a time.
+            purgeChunkEnd: try prepare("SELECT max(key) FROM (SELECT key FROM kv WHERE key > ?1 ORDER BY key LIMIT ?2)"),
+            purge: try prepare("DELETE FROM kv WHERE key > ?1 AND key <= ?2 AND expires_at < ?3")
         )
     }
 

@@ -9,10 +9,13 @@ public protocol StateStore: Sendable {
     /// read once at the start of the transaction.
     func transact<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
-    /// `transact` for a `body` that is a pure function of what it reads and `now` — no side effects,
-    /// cheap — so a store may first run it against a snapshot of committed state and keep the result
-    /// when it turned out to only read (see `SQLiteMirror`), running it again as a transaction otherwise.
-    func transactPure<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
+    /// `transact` for a claim: a `body` that is a pure function of what it reads and `now` — no side
+    /// effects, cheap — and whose writes only take something before anything is sent (a claim, a
+    /// rate-limit slot). A store may first run it against a snapshot of committed state and keep the
+    /// result when it turned out to only read (see `SQLiteMirror`), and may answer before its writes
+    /// are durable: they become durable with the caller's next `transact` at the latest, and a crash
+    /// before that loses them, which frees what they took (nothing was sent under them).
+    func transactProvisional<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
     /// Answers when the store is reachable and writable (readiness probes).
     func probe() async throws
@@ -22,7 +25,7 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
-    public func transactPure<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
+    public func transactProvisional<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
         try await transact(body)
     }
 }

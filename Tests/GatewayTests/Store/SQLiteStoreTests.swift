@@ -137,11 +137,11 @@ import Testing
         let slow = try await startSlowTransaction(store, seconds: 2.0)
         let clock = ContinuousClock()
         let started = clock.now
-        let known = try await store.transactPure { tx, _ in try tx.get("known") }
+        let known = try await store.transactProvisional { tx, _ in try tx.get("known") }
         #expect(known?.value == [7])
         #expect(clock.now - started < .milliseconds(1_000), "a read of a committed key waited for the store's thread")
         // A key never seen, and any write, still take the store's thread: after the slow transaction.
-        let unknown = try await store.transactPure { tx, _ in try tx.get("never-written") }
+        let unknown = try await store.transactProvisional { tx, _ in try tx.get("never-written") }
         #expect(unknown == nil)
         #expect(clock.now - started >= .milliseconds(1_500), "a key the mirror does not hold was answered from memory")
         _ = try await slow.value
@@ -158,7 +158,7 @@ import Testing
                 throw Refused()
             }
         }
-        #expect(try await store.transactPure { tx, _ in try tx.get("k")?.value } == [0])
+        #expect(try await store.transactProvisional { tx, _ in try tx.get("k")?.value } == [0])
         await store.close()
     }
 
@@ -175,7 +175,7 @@ import Testing
                         try tx.put("counter", KVRecord(value: encodeCounter(current + 1), expiresAt: expiry))
                         return current + 1
                     }
-                    let seen = try await store.transactPure { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                    let seen = try await store.transactProvisional { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
                     return seen >= written ? 0 : 1
                 }
                 group.addTask {
@@ -183,7 +183,7 @@ import Testing
                     var last = 0
                     var backwards = 0
                     for _ in 0..<20 {
-                        let seen = try await store.transactPure { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                        let seen = try await store.transactProvisional { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
                         if seen < last { backwards += 1 }
                         last = seen
                     }
@@ -380,9 +380,9 @@ import Testing
         let store = try SQLiteStore(path: path, timeout: .seconds(10))
         await store.close()
         let raw = try RawSQLite(path)
-        #expect(try raw.int("PRAGMA user_version") == 1)
+        #expect(try raw.int("PRAGMA user_version") == 2)
         #expect(try raw.int("PRAGMA application_id") == Int64(SQLiteConnection.applicationID))
-        #expect(try raw.int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kv' AND sql LIKE '%expires_at%'") == 1)
+        #expect(try raw.int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kv' AND sql IS NOT NULL") == 0)
         #expect(try raw.text("SELECT sql FROM sqlite_master WHERE name = 'kv'")?.contains("WITHOUT ROWID") == true)
 
         // Reopening a current file migrates nothing and keeps working.
@@ -390,10 +390,94 @@ import Testing
         try await again.probe()
         await again.close()
 
-        try raw.exec("PRAGMA user_version = 2")
+        try raw.exec("PRAGMA user_version = 3")
         let error = try #require(throws: StoreError.self) { _ = try SQLiteStore(path: path, timeout: .seconds(1)) }
         #expect(error.description.contains("created by a newer gateway"), "\(error)")
-        #expect(try raw.int("PRAGMA user_version") == 2)  // left alone
+        #expect(try raw.int("PRAGMA user_version") == 3)  // left alone
+    }
+
+    /// A state file written by the previous schema (logical keys, an expires_at index) is migrated in
+    /// place: every record keeps its value and expiry and is found under its logical key, so a claim
+    /// or a stored outcome survives the upgrade.
+    @Test func aVersion1FileIsMigratedWithItsRecords() async throws {
+        let path = try makeStoreTestPath()
+        let raw = try RawSQLite(path)
+        try raw.exec("""
+            CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+            CREATE INDEX kv_expires_at ON kv (expires_at);
+            PRAGMA application_id = \(SQLiteConnection.applicationID);
+            PRAGMA user_version = 1;
+            INSERT INTO kv VALUES ('i:6a1f0000-0000-4000-8000-000000000001:c0c0c0c0-0000-4000-8000-000000000002', x'01', 9e9);
+            INSERT INTO kv VALUES ('l:contact:c0c0c0c0-0000-4000-8000-000000000002', x'02', 9e9);
+            INSERT INTO kv VALUES ('k:principal:abc', x'03', 9e9);
+            INSERT INTO kv VALUES ('c:looks-mapped', x'04', 9e9);
+            INSERT INTO kv VALUES ('o:looks-escaped', x'05', 9e9);
+            INSERT INTO kv VALUES ('l:principal:bench', x'06', 9e9);
+            """)
+        let store = try SQLiteStore(path: path, timeout: .seconds(10))
+        let keys = [
+            "i:6a1f0000-0000-4000-8000-000000000001:c0c0c0c0-0000-4000-8000-000000000002",
+            "l:contact:c0c0c0c0-0000-4000-8000-000000000002", "k:principal:abc", "c:looks-mapped", "o:looks-escaped",
+            "l:principal:bench",
+        ]
+        let values = try await store.transact { tx, _ in try keys.map { try tx.get($0)?.value } }
+        #expect(values == [[1], [2], [3], [4], [5], [6]])
+        #expect(try raw.int("PRAGMA user_version") == 2)
+        #expect(try raw.int("SELECT count(*) FROM kv") == 6)
+        // The claim now sits next to its contact's rate-limit record.
+        #expect(try raw.text("SELECT group_concat(key, ' ') FROM (SELECT key FROM kv WHERE key LIKE 'c:c0c0%' ORDER BY key)")
+            == "c:c0c0c0c0-0000-4000-8000-000000000002 c:c0c0c0c0-0000-4000-8000-000000000002:i:6a1f0000-0000-4000-8000-000000000001")
+        await store.close()
+    }
+
+    // MARK: - Provisional claims
+
+    /// A provisional write is answered before its commit; the next durable step commits it too.
+    @Test func aProvisionalWriteLandsWithTheNextDurableStep() async throws {
+        let path = try makeStoreTestPath()
+        let store = try SQLiteStore(path: path, timeout: .seconds(10))
+        let raw = try RawSQLite(path)
+        let claimed = try await store.transactProvisional { tx, _ -> Bool in
+            try tx.put("claim", KVRecord(value: [1], expiresAt: 9e9))
+            return true
+        }
+        #expect(claimed)
+        // Read by the store's own later steps at once, committed or not.
+        #expect(try await store.transactProvisional { tx, _ in try tx.get("claim")?.value } == [1])
+        try await store.transact { tx, _ in try tx.put("sent", KVRecord(value: [2], expiresAt: 9e9)) }
+        #expect(try raw.int("SELECT count(*) FROM kv WHERE key IN ('claim', 'sent')") == 2)
+        await store.close()
+    }
+
+    /// With no durable step after it, a provisional write still commits on its own, shortly.
+    @Test func aProvisionalWriteAloneIsCommittedSoon() async throws {
+        let path = try makeStoreTestPath()
+        let store = try SQLiteStore(path: path, timeout: .seconds(10))
+        let raw = try RawSQLite(path)
+        try await store.transactProvisional { tx, _ in try tx.put("claim", KVRecord(value: [1], expiresAt: 9e9)) }
+        try await waitForStore("the lone provisional write is committed") {
+            (try? raw.int("SELECT count(*) FROM kv WHERE key = 'claim'")) == 1
+        }
+        try await store.transactProvisional { tx, _ in try tx.put("closing", KVRecord(value: [1], expiresAt: 9e9)) }
+        await store.close()
+        #expect(try raw.int("SELECT count(*) FROM kv WHERE key = 'closing'") == 1, "close commits what is open")
+    }
+
+    /// A provisional step that throws leaves nothing, and the steps around it still commit.
+    @Test func aFailedProvisionalStepLeavesNothing() async throws {
+        let path = try makeStoreTestPath()
+        let store = try SQLiteStore(path: path, timeout: .seconds(10))
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.transactProvisional { tx, _ -> Int in
+                try tx.put("half", KVRecord(value: [1], expiresAt: 9e9))
+                throw Refused()
+            }
+        }
+        try await store.transact { tx, _ in try tx.put("after", KVRecord(value: [2], expiresAt: 9e9)) }
+        #expect(try await store.transact { tx, _ in try tx.get("half") } == nil)
+        #expect(try RawSQLite(path).int("SELECT count(*) FROM kv") == 1)
+        await store.close()
     }
 
     // MARK: - Purge
