@@ -15,26 +15,45 @@ enum SQLiteKeyLayout {
     /// - any other key starting with `c:` or `o:` → `o:` + key, so no two keys share a stored key
     /// - every other key → itself
     static func storageKey(_ key: String) -> String {
-        let utf8 = key.utf8
-        if utf8.starts(with: contactLimitPrefix) {
-            let contact = utf8.dropFirst(contactLimitPrefix.count)
-            if !contact.contains(colon) { return "c:" + String(Substring(contact)) }
-        } else if utf8.starts(with: identityPrefix) {
-            let rest = utf8.dropFirst(identityPrefix.count)
-            if let split = rest.firstIndex(of: colon) {
-                let contact = rest[rest.index(after: split)...]
-                if !contact.contains(colon) {
-                    return "c:" + String(Substring(contact)) + ":i:" + String(Substring(rest[..<split]))
+        var key = key
+        // On the key's bytes: this runs for every read and write of the store.
+        return key.withUTF8 { bytes in
+            if bytes.starts(with: contactLimitPrefix) {
+                let contact = UnsafeBufferPointer(rebasing: bytes[contactLimitPrefix.count...])
+                if !contact.contains(colon) { return joined(contactPrefix, contact) }
+            } else if bytes.starts(with: identityPrefix) {
+                let rest = UnsafeBufferPointer(rebasing: bytes[identityPrefix.count...])
+                if let split = rest.firstIndex(of: colon) {
+                    let contact = UnsafeBufferPointer(rebasing: rest[(split + 1)...])
+                    if !contact.contains(colon) {
+                        return joined(contactPrefix, contact, identityInfix, UnsafeBufferPointer(rebasing: rest[..<split]))
+                    }
                 }
             }
-        }
-        if utf8.starts(with: "c:".utf8) || utf8.starts(with: "o:".utf8) { return "o:" + key }
-        return key
+            if bytes.starts(with: contactPrefix) || bytes.starts(with: escapePrefix) {
+                return joined(escapePrefix, bytes)
+            }
+            return nil
+        } ?? key
     }
 
     private static let colon = UInt8(ascii: ":")
-    private static let identityPrefix = Array("i:".utf8)
-    private static let contactLimitPrefix = Array("l:contact:".utf8)
+    private static let identityPrefix: [UInt8] = Array("i:".utf8)
+    private static let contactLimitPrefix: [UInt8] = Array("l:contact:".utf8)
+    private static let contactPrefix: [UInt8] = Array("c:".utf8)
+    private static let escapePrefix: [UInt8] = Array("o:".utf8)
+    private static let identityInfix: [UInt8] = Array(":i:".utf8)
+
+    private static func joined(
+        _ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>, _ c: [UInt8] = [], _ d: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
+    ) -> String {
+        String(unsafeUninitializedCapacity: a.count + b.count + c.count + d.count) { buffer in
+            var at = buffer.initialize(fromContentsOf: a)
+            at = buffer[at...].initialize(fromContentsOf: b)
+            at = buffer[at...].initialize(fromContentsOf: c)
+            return buffer[at...].initialize(fromContentsOf: d)
+        }
+    }
 
     /// Registers `gateway_storage_key(key)` on `db`, so a migration rewrites stored keys with exactly
     /// the mapping the connection binds.

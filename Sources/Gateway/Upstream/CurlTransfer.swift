@@ -30,26 +30,37 @@ final class CurlTransfer {
     /// One raw header line from libcurl, CRLF included. A new status line starts a new header block
     /// (interim 1xx answers are dropped that way).
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        // Work on bytes: "\r\n" is one Character in Swift, and this runs for every header of every answer.
         var end = bytes.count
-        // Work on bytes: "\r\n" is one Character in Swift.
         while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
-        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        guard end > 0 else { return }
+        let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
+        if line.starts(with: "HTTP/".utf8) {
             headers.removeAll(keepingCapacity: true)
             return
         }
-        if line.isEmpty { return }
-        if line.first == " " || line.first == "\t" {
+        if line[0] == Self.space || line[0] == Self.tab {
             // Obsolete line folding: continue the previous value.
             if !headers.isEmpty {
-                headers[headers.count - 1].value += " " + line.trimmingASCIIWhitespace()
+                headers[headers.count - 1].value += " " + String(decoding: Self.trimmed(line), as: UTF8.self)
             }
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+        let value = String(decoding: Self.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])), as: UTF8.self)
         headers.append(HeaderLine(name, value))
+    }
+
+    private static let space = UInt8(ascii: " ")
+    private static let tab = UInt8(ascii: "\t")
+
+    /// `bytes` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var (start, end) = (0, bytes.count)
+        while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+        while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -85,13 +96,4 @@ let curlPrereqCallback: curl_prereq_callback = { userdata, _, _, _, _ in
     let transfer = CurlTransfer.from(userdata)
     transfer.sendAttempts += 1
     return transfer.sendAttempts == 1 ? Int32(CURL_PREREQFUNC_OK) : Int32(CURL_PREREQFUNC_ABORT)
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
-    }
 }
