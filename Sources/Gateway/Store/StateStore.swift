@@ -14,7 +14,11 @@ public protocol StateStore: Sendable {
     /// rate-limit slot). A store may first run it against a snapshot of committed state and keep the
     /// result when it turned out to only read (see `SQLiteMirror`), and may answer before its writes
     /// are durable: they become durable with the caller's next `transact` at the latest, and a crash
-    /// before that loses them, which frees what they took (nothing was sent under them).
+    /// before that loses them, which frees what they took (nothing was sent under them). Until they
+    /// commit, a call answered from the snapshot may not see them, so a body must only err towards
+    /// writing on older state — as `Admission.admit` does: missing a claim or a rate-limit slot taken
+    /// since, it decides to claim, a write, which the store then decides afresh; it never wrongly waits,
+    /// refuses or replays.
     func transactProvisional<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
     /// Answers when the store is reachable and writable (readiness probes).
