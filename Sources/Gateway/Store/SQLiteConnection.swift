@@ -228,19 +228,22 @@ final class SQLiteConnection: @unchecked Sendable {
     /// the sweep goes on from, nil once it reached the end of the table.
     func purgeExpired(before now: Double, after cursor: String, limit: Int) throws -> String? {
         let sql = try statementsOrFail()
-        let last: String?
+        let last: String
         do {
             let statement = sql.purgeChunkEnd.handle
             defer { sqlite3_reset(statement) }
             try bind(cursor, at: 1, in: statement)
             try check(sqlite3_bind_int64(statement, 2, Int64(limit)), "bind")
-            guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
+            let rc = sqlite3_step(statement)
+            guard rc == SQLITE_ROW else { throw error(rc, "finding the purge's next records") }
+            // max() over no rows is NULL: the sweep is past the last key.
+            guard let text = sqlite3_column_text(statement, 0) else { return nil }
             last = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, 0))), as: UTF8.self)
         }
         let statement = sql.purge.handle
         defer { sqlite3_reset(statement) }
         try bind(cursor, at: 1, in: statement)
-        try bind(last ?? cursor, at: 2, in: statement)
+        try bind(last, at: 2, in: statement)
         try check(sqlite3_bind_double(statement, 3, now), "bind")
         try step(statement, "purging expired records")
         return last

@@ -489,15 +489,18 @@ import Testing
             path: path, timeout: .seconds(10), clock: clock.read, purgeInterval: .milliseconds(20), purgeBatch: 10)
         try await store.transact { tx, _ in
             for i in 0..<35 { try tx.put("old\(i)", KVRecord(value: [1], expiresAt: 100)) }
+            // Stored under the resend layout's keys, swept all the same.
+            try tx.put("i:r:contact", KVRecord(value: [1], expiresAt: 100))
+            try tx.put("l:contact:contact", KVRecord(value: [1], expiresAt: 100))
             try tx.put("fresh", KVRecord(value: [2], expiresAt: 10_000))
         }
         let raw = try RawSQLite(path)
         // Nothing has expired on the store's clock yet: several purge rounds keep every row.
         try await Task.sleep(for: .milliseconds(200))
-        #expect(try raw.int("SELECT count(*) FROM kv") == 36)
+        #expect(try raw.int("SELECT count(*) FROM kv") == 38)
 
         clock.set(500)
-        try await waitForStore("the purge removes the 35 expired rows") {
+        try await waitForStore("the purge removes the 37 expired rows") {
             (try? raw.int("SELECT count(*) FROM kv")) == 1
         }
         #expect(try raw.int("SELECT count(*) FROM kv WHERE key = 'fresh'") == 1)
