@@ -17,8 +17,7 @@ enum RequestID {
 
     /// 128 random bits as 32 lower-case hex digits.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
+        let (high, low) = RandomPool.shared.next()
         return String(unsafeUninitializedCapacity: 32) { buffer in
             let digits: StaticString = "0123456789abcdef"
             for index in 0..<32 {
