@@ -16,6 +16,14 @@ public final class GatewayMetrics: Sendable {
     private let accessLogDropped: Counter
     private let connectionsOpened: Counter
     private let reported = ReportedCount()
+    /// `gateway_requests_total` by (decision, status), looked up once each: the registry's own lookup
+    /// builds the label strings and a descriptor on every request.
+    private let requestCounters = NIOLockedValueBox([RequestLabels: Counter]())
+
+    private struct RequestLabels: Hashable {
+        var decision: Decision
+        var status: Int
+    }
 
     static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -47,7 +55,7 @@ public final class GatewayMetrics: Sendable {
     /// One finished request.
     public func observe(_ response: GatewayResponse, duration: Duration) {
         let record = response.record
-        registry.makeCounter(descriptor: Self.named("gateway_requests_total", "Requests by decision and status"), labels: [("decision", record.decision.rawValue), ("status", String(response.status))]).increment()
+        requestCounter(record.decision, response.status).increment()
         requestDuration.record(duration)
         if let upstream = record.upstreamDuration { upstreamDuration.record(upstream) }
         if let opened = record.upstreamConnectionsOpened, opened > 0 { connectionsOpened.increment(by: Int64(opened)) }
@@ -59,6 +67,15 @@ public final class GatewayMetrics: Sendable {
         default: break
         }
         if record.outcome == .unknown { outcomeUnknown.increment() }
+    }
+
+    private func requestCounter(_ decision: Decision, _ status: Int) -> Counter {
+        let labels = RequestLabels(decision: decision, status: status)
+        if let counter = requestCounters.withLockedValue({ $0[labels] }) { return counter }
+        let counter = registry.makeCounter(
+            descriptor: Self.named("gateway_requests_total", "Requests by decision and status"), labels: [("decision", decision.rawValue), ("status", String(status))])
+        requestCounters.withLockedValue { $0[labels] = counter }
+        return counter
     }
 
     public func storeCall(_ duration: Duration, failed: Bool) {

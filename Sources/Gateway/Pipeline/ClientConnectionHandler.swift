@@ -1,7 +1,8 @@
 import Foundation
 import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// One client connection, on its event loop: reads a request within `server.max_body` and
 /// `server.request_timeout`, runs the plugin chain as a task whose jobs run on this same loop, and
@@ -11,10 +12,11 @@ import NIOHTTPTypes
 /// Why not Hummingbird's request loop: it runs each connection as a task on Swift's global pool and
 /// streams parts through async sequences, so every request crossed threads several times (perf: most
 /// of the CPU on pool threads, context switches the largest single cost). Hummingbird still serves the
-/// admin port.
+/// admin port. It reads NIO's HTTP/1 parts rather than HTTPTypes' through NIO's converter: the head
+/// keeps the keep-alive verdict, and answers skip one header-list conversion per request.
 final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
 
     /// A request whose head has arrived.
     private struct Reading {
@@ -22,6 +24,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         var runtime: GatewayRuntime
         var started: Date
         var clock: ContinuousClock.Instant
+        /// When `server.request_timeout` runs out for this request.
+        var deadline: NIODeadline
         /// HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `Connection: keep-alive`.
         var keepAlive: Bool
     }
@@ -44,13 +48,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private let runtime: RuntimeHolder
     private let observer: ExchangeObserver
     private let idleTimeout: TimeAmount
-    private let keepAliveLog: KeepAliveLog
     private var state = State.idle
     private var number: UInt64 = 0
     private var remoteAddress: String?
     private var executor: EventLoopTaskExecutor?
-    private var deadline: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
+    private var timer: Scheduled<Void>?
+    /// When `timer` fires.
+    private var timerDue = NIODeadline.distantFuture
     /// When the connection last became idle (opened, or answered a request), or began closing.
     private var idleSince = NIODeadline.now()
     private var active = false
@@ -62,11 +66,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var closingAnswerOut = false
     private var date = HTTPDate()
 
-    init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver, idleTimeout: TimeAmount, keepAliveLog: KeepAliveLog) {
+    init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver, idleTimeout: TimeAmount) {
         self.runtime = runtime
         self.observer = observer
         self.idleTimeout = idleTimeout
-        self.keepAliveLog = keepAliveLog
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -81,17 +84,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelInactive(context: ChannelHandlerContext) {
         active = false
-        idleTimer?.cancel()
-        switch state {
-        case .reading(let reading):
-            abandon(reading)
-        case .running:
-            // The chain finishes on its own (a forward already sent must record its outcome); its
-            // answer, not a timeout, is what gets logged, with nowhere to send it.
-            deadline?.cancel()
-        case .idle, .closing:
-            break
-        }
+        // Also the running request's deadline: the chain finishes on its own (a forward already sent
+        // must record its outcome); its answer, not a timeout, is what gets logged, with nowhere to go.
+        timer?.cancel()
+        if case .reading(let reading) = state { abandon(reading) }
         context.fireChannelInactive()
     }
 
@@ -131,37 +127,49 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         active = true
         remoteAddress = context.channel.remoteAddress?.ipAddress
         idleSince = .now()
-        armIdleTimer(context)
+        setTimer(context, due: idleSince + idleTimeout)
     }
 
-    private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequest) {
-        let keepAlive = keepAliveLog.next()
+    private func begin(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         guard case .idle = state else { return }
+        guard let request = Self.request(head, remoteAddress: remoteAddress) else {
+            // A method HTTPTypes refuses: what NIO's converter did, a protocol error.
+            return context.close(promise: nil)
+        }
         number &+= 1
         requestEnded = false
         let runtime = runtime.current
-        let request = GatewayRequest(
-            method: head.method.rawValue, target: head.path ?? "/", headers: head.headerFields, body: ByteBuffer(), remoteAddress: remoteAddress)
-        let exchange = Exchange(request: request, requestId: RequestID.accept(head.headerFields[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
-        let reading = Reading(exchange: exchange, runtime: runtime, started: Date(), clock: .now, keepAlive: keepAlive)
-        if let refusal = RequestLimits.refuseEarly(head, exchange, runtime) {
+        let exchange = Exchange(request: request, requestId: RequestID.accept(request.headers[.xRequestID]), format: runtime.defaultFormat, style: runtime.style)
+        let now = NIODeadline.now()
+        let reading = Reading(
+            exchange: exchange, runtime: runtime, started: Date(), clock: .now, deadline: now + TimeAmount(runtime.requestTimeout), keepAlive: head.isKeepAlive)
+        if let refusal = RequestLimits.refuseEarly(exchange, runtime) {
             answer(context, refusal, reading)
             return
         }
         state = .reading(reading)
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let current = number
-        deadline = context.eventLoop.scheduleTask(in: TimeAmount(runtime.requestTimeout)) {
-            let (handler, context) = bound.value
-            handler.timedOut(context, number: current)
+        // The connection's one timer is never set later than a request deadline from when it was set
+        // (`setTimer`), so a request that begins now needs no timer of its own.
+        if timerDue > reading.deadline { setTimer(context, due: reading.deadline) }
+    }
+
+    /// The request as the plugins see it: HTTPTypes' header fields (the first `Host` is not among them,
+    /// as with NIO's converter), and the target as sent; an absolute-form target is cut to its path.
+    private static func request(_ head: HTTPRequestHead, remoteAddress: String?) -> GatewayRequest? {
+        if case .RAW(let method) = head.method, HTTPRequest.Method(method) == nil { return nil }
+        var target = head.uri
+        if target.utf8.first != UInt8(ascii: "/") {
+            guard let converted = try? HTTPRequest(head, secure: false, splitCookie: false) else { return nil }
+            target = converted.path ?? "/"
         }
+        return GatewayRequest(
+            method: head.method.rawValue, target: target, headers: HTTPFields(head.headers, splitCookie: false), body: ByteBuffer(), remoteAddress: remoteAddress)
     }
 
     private func append(_ context: ChannelHandlerContext, _ chunk: ByteBuffer) {
         guard case .reading(var reading) = state else { return }
         var chunk = chunk
         guard reading.exchange.request.body.readableBytes + chunk.readableBytes <= reading.runtime.maxBody else {
-            deadline?.cancel()
             answer(context, RequestLimits.tooLarge(reading.exchange, reading.runtime), reading)
             return
         }
@@ -209,25 +217,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private func finished(_ context: ChannelHandlerContext, number finishedNumber: UInt64, _ response: GatewayResponse) {
         // A request that timed out was answered already; its late response is not logged twice.
         guard case .running(let current, let reading) = state, current == finishedNumber else { return }
-        deadline?.cancel()
         state = .idle
         answer(context, response, reading)
-    }
-
-    private func timedOut(_ context: ChannelHandlerContext, number timedOutNumber: UInt64) {
-        switch state {
-        case .reading(let reading) where number == timedOutNumber, .running(timedOutNumber, let reading):
-            // A forward already sent runs on, so that its outcome is still recorded.
-            answer(context, RequestLimits.timedOut(reading.exchange, reading.runtime), reading)
-        default:
-            break
-        }
     }
 
     /// A request that will never be read to its end (the client went away or sent a broken body):
     /// logged as unreadable, as nothing else will log it.
     private func abandon(_ reading: Reading) {
-        deadline?.cancel()
         state = .closing
         observer(RequestLimits.unreadable(reading.exchange), reading.started, ContinuousClock.now - reading.clock)
     }
@@ -243,11 +239,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             // from inside that write, and it must find this connection closing.
             state = .closing
             idleSince = .now()
+            let lingerDue = idleSince + min(idleTimeout, Self.linger)
+            if active, timerDue > lingerDue { setTimer(context, due: lingerDue) }
         }
         guard active else { return }
         context.write(wrapOutboundOut(.head(head(for: response, close: close))), promise: nil)
         if response.body.readableBytes > 0, reading.exchange.request.method != "HEAD" {
-            context.write(wrapOutboundOut(.body(response.body)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
         guard close else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -266,38 +264,66 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
-    private func head(for response: GatewayResponse, close: Bool) -> HTTPResponse {
-        var fields = HTTPFields()
-        fields.reserveCapacity(response.headers.count + 4)
+    /// Our header lines as NIO's: names HTTPTypes would refuse are dropped and values legalized as
+    /// HTTPTypes does (the encoder writes them as given); the gateway sets the length, the date and,
+    /// on a closing answer, `Connection`.
+    private func head(for response: GatewayResponse, close: Bool) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 4)
+        var hasRequestID = false
         for header in response.headers {
             guard let name = HTTPField.Name(header.name) else { continue }
-            fields.append(HTTPField(name: name, value: header.value))
+            let field = HTTPField(name: name, value: header.value)
+            switch name {
+            case .contentLength, .date: continue
+            case .connection where close: continue
+            case .xRequestID: hasRequestID = true
+            default: break
+            }
+            headers.add(name: name.rawName, value: field.value)
         }
-        if fields[.xRequestID] == nil { fields[.xRequestID] = response.exchange.requestId }
-        fields[.contentLength] = String(response.body.readableBytes)
-        fields[.date] = date.now()
-        if close { fields[.connection] = "close" }
-        return HTTPResponse(status: HTTPResponse.Status(code: response.status), headerFields: fields)
+        if !hasRequestID { headers.add(name: "X-Request-Id", value: response.exchange.requestId) }
+        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        headers.add(name: "Date", value: date.now())
+        if close { headers.add(name: "Connection", value: "close") }
+        return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
     }
 
-    /// One timer per connection, not one per request: when it fires it closes a connection idle (or
-    /// lingering after a closing answer) for long enough, and otherwise sets itself for the earliest
-    /// moment it could be.
-    private func armIdleTimer(_ context: ChannelHandlerContext, at deadline: NIODeadline? = nil) {
+    /// One timer per connection, not one or two per request. It fires at the earliest moment something
+    /// may be due — the request's deadline (`server.request_timeout`: 504), the end of an idle spell, or
+    /// of a closing answer's linger — and otherwise sets itself again. It is never set later than one
+    /// request timeout ahead, so a request that begins later has its deadline covered without a timer
+    /// of its own; an idle connection wakes once per request timeout.
+    private func setTimer(_ context: ChannelHandlerContext, due: NIODeadline) {
+        timer?.cancel()
+        let due = min(due, .now() + TimeAmount(runtime.current.requestTimeout))
+        timerDue = due
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        idleTimer = context.eventLoop.scheduleTask(deadline: deadline ?? idleSince + idleTimeout) {
+        timer = context.eventLoop.scheduleTask(deadline: due) {
             let (handler, context) = bound.value
-            guard handler.active else { return }
-            let limit: TimeAmount
-            switch handler.state {
-            // A head trickling in never completes, so it counts as idle too.
-            case .idle: limit = handler.idleTimeout
-            case .closing: limit = min(handler.idleTimeout, Self.linger)
-            case .reading, .running: return handler.armIdleTimer(context, at: .now() + handler.idleTimeout)
-            }
-            let due = handler.idleSince + limit
-            if due <= .now() { return context.close(promise: nil) }
-            handler.armIdleTimer(context, at: due)
+            handler.timerFired(context)
         }
+    }
+
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        timerDue = .distantFuture
+        guard active else { return }
+        let now = NIODeadline.now()
+        let due: NIODeadline
+        switch state {
+        // A head trickling in never completes, so it counts as idle too.
+        case .idle: due = idleSince + idleTimeout
+        case .closing: due = idleSince + min(idleTimeout, Self.linger)
+        case .reading(let reading), .running(_, let reading):
+            guard reading.deadline > now else {
+                // A closing answer (it sets the linger timer); a forward already sent runs on, so
+                // that its outcome is still recorded.
+                return answer(context, RequestLimits.timedOut(reading.exchange, reading.runtime), reading)
+            }
+            due = reading.deadline
+        }
+        if due <= now { return context.close(promise: nil) }
+        setTimer(context, due: due)
     }
 }

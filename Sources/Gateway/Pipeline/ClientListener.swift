@@ -3,7 +3,6 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import NIOPosix
 import ServiceLifecycle
 
@@ -54,11 +53,7 @@ final class ClientListener: Service {
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
-                    let keepAlive = KeepAliveLog()
-                    try sync.addHandler(KeepAliveRecorder(log: keepAlive))
-                    try sync.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                    try sync.addHandler(
-                        ClientConnectionHandler(runtime: runtime, observer: observer, idleTimeout: TimeAmount(settings.idleTimeout), keepAliveLog: keepAlive))
+                    try sync.addHandler(ClientConnectionHandler(runtime: runtime, observer: observer, idleTimeout: TimeAmount(settings.idleTimeout)))
                     connections.add(channel)
                 }
             }

@@ -8,14 +8,15 @@ enum RequestLimits {
     /// work a request of many tiny fields (still under `max_header_bytes`) makes every plugin do.
     static let maxHeaderFields = 100
 
-    static func refuseEarly(_ head: HTTPRequest, _ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse? {
-        if headerBytes(head) > runtime.maxHeaderBytes {
+    static func refuseEarly(_ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse? {
+        let request = exchange.request
+        if headerBytes(request) > runtime.maxHeaderBytes {
             return closing(exchange.reply(.headersTooLarge(limit: runtime.maxHeaderBytes)))
         }
-        if head.headerFields.count > maxHeaderFields {
+        if request.headers.count > maxHeaderFields {
             return closing(exchange.reply(.tooManyHeaderFields(limit: maxHeaderFields)))
         }
-        if let length = head.headerFields[.contentLength].flatMap({ Int($0) }), length > runtime.maxBody {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > runtime.maxBody {
             return tooLarge(exchange, runtime)
         }
         return nil
@@ -36,9 +37,9 @@ enum RequestLimits {
     }
 
     /// The size of the request line and header block as sent (`Name: value` CRLF per field).
-    static func headerBytes(_ head: HTTPRequest) -> Int {
-        var total = head.method.rawValue.utf8.count + (head.path?.utf8.count ?? 1) + 12
-        for field in head.headerFields {
+    static func headerBytes(_ request: GatewayRequest) -> Int {
+        var total = request.method.utf8.count + request.target.utf8.count + 12
+        for field in request.headers {
             total += field.name.rawName.utf8.count + field.value.utf8.count + 4
         }
         return total

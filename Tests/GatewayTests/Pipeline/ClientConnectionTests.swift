@@ -150,6 +150,16 @@ struct ClientConnectionTests {
         }
     }
 
+    /// An absolute-form target (`GET http://host/path`) is routed by its path, like ServiceStack does.
+    @Test func anAbsoluteFormTargetIsRoutedByItsPath() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let (answer, _) = await Self.converse(
+                port, "HEAD http://x\(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 405"), "the resend route refuses HEAD: \(answer)")
+        }
+    }
+
     @Test func anHTTP10ClientWithoutKeepAliveIsAnsweredAndClosed() async throws {
         try await withGateway { gateway in
             let port = gateway.ports.gateway

@@ -44,4 +44,24 @@ struct SlowClientTests {
             #expect(report.requests == 1)
         }
     }
+
+    /// The request timeout runs from the request's head, not from when the connection opened: a
+    /// connection idle for most of a timeout still gives its request the whole timeout.
+    @Test func theRequestTimeoutRunsFromTheRequestNotFromTheConnection() async throws {
+        try await withGateway(sections: ["server": ["request_timeout = \"1s\"", "idle_timeout = \"10s\""]]) { gateway in
+            let port = gateway.ports.gateway
+            let path = Fixtures.resendPath()
+            let (answer, seconds) = await inThread { () -> (String, Double) in
+                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+                defer { connection.close() }
+                Thread.sleep(forTimeInterval: 0.8)
+                let sent = Date()
+                _ = connection.send("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                let answer = connection.readAll(timeout: .seconds(5))
+                return (answer, Date().timeIntervalSince(sent))
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 504"), "\(answer)")
+            #expect(seconds > 0.9 && seconds < 2.5, "answered \(seconds) s after the request began; request_timeout is 1 s")
+        }
+    }
 }
