@@ -9,43 +9,54 @@ struct ResendBinder {
         var value: String
     }
 
+    /// The DTO's two fields, each with its property name and the name its validator speaks: index 0
+    /// is `ConnectionRequestId`, 1 is `ContactId` (fixed slots rather than a dictionary keyed by name:
+    /// this runs on every resend).
     private static let fields = [("connectionrequestid", "ConnectionRequestId", "Connection Request Id"), ("contactid", "ContactId", "Contact Id")]
+
+    /// The field a query, form or body name binds to (ServiceStack matches names ignoring case).
+    private static func field(named name: String) -> Int? {
+        fields.firstIndex { name.utf8.elementsEqual($0.0.utf8) { $0.asciiLowercased == $1 } }
+    }
+
+    private static func isMethodOverride(_ name: String) -> Bool {
+        name.utf8.elementsEqual("x-http-method-override".utf8) { $0.asciiLowercased == $1 }
+    }
 
     func bind(_ request: GatewayRequest, route: ResendRoute) -> Result<ConnectionRequestResend, GatewayError> {
         // JSONP: a `?callback=` answer is script, and ServiceStack forces its errors to status 200.
         if let callback = QueryString.firstValue(named: "callback", in: request.query), !callback.isEmpty {
             return .failure(.badRequest("JsonpNotSupported", "JSONP (?callback=) is not supported on this resource"))
         }
-        var given: [String: [Given]] = [:]
+        var given: [[Given]] = [[], []]
         // Body first (ServiceStack's order; the order only matters for which value an error echoes).
         switch bodyFields(request, route: route) {
         case .failure(let error): return .failure(error)
-        case .success(let fields): for (key, value) in fields { given[key, default: []].append(value) }
+        case .success(let fields): for (field, value) in fields { given[field].append(value) }
         }
-        if let id = route.pathId { given["connectionrequestid", default: []].append(Given(fieldName: "ConnectionRequestId", value: QueryString.decode(Substring(id)))) }
-        var queryCounts: [String: Int] = [:]
+        if let id = route.pathId { given[0].append(Given(fieldName: "ConnectionRequestId", value: QueryString.decode(Substring(id)))) }
+        var queryCounts = [0, 0]
         for (name, value) in QueryString.pairs(request.query) {
-            let key = name.lowercased()
-            if key == "x-http-method-override" {
+            if Self.isMethodOverride(name) {
                 return .failure(.badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
             }
-            guard Self.fields.contains(where: { $0.0 == key }) else { continue }
-            queryCounts[key, default: 0] += 1
-            if queryCounts[key] == 2 { return .failure(ambiguous(property(key), "is given more than once in the query")) }
-            if !value.isEmpty { given[key, default: []].append(Given(fieldName: name, value: value)) }
+            guard let field = Self.field(named: name) else { continue }
+            queryCounts[field] += 1
+            if queryCounts[field] == 2 { return .failure(ambiguous(Self.fields[field].1, "is given more than once in the query")) }
+            if !value.isEmpty { given[field].append(Given(fieldName: name, value: value)) }
         }
         var invalid: [ResponseError] = []
-        var bound: [String: GUID] = [:]
-        for (key, propertyName, _) in Self.fields {
-            for item in given[key] ?? [] {
+        var bound: [GUID?] = [nil, nil]
+        for (field, (_, propertyName, _)) in Self.fields.enumerated() {
+            for item in given[field] {
                 guard let guid = GUID(item.value) else {
                     invalid.append(ResponseError(errorCode: "SerializationException", fieldName: item.fieldName, message: "'\(Self.echo(item.value))' is an Invalid value for '\(propertyName)'"))
                     continue
                 }
-                if let earlier = bound[key], earlier != guid {
+                if let earlier = bound[field], earlier != guid {
                     return .failure(ambiguous(propertyName, "is given in more than one place with different values"))
                 }
-                bound[key] = guid
+                bound[field] = guid
             }
         }
         if !invalid.isEmpty {
@@ -54,23 +65,20 @@ struct ResendBinder {
             error.envelope = .errorResponse
             return .failure(error)
         }
-        var empty: [ResponseError] = []
-        for (key, propertyName, spoken) in Self.fields where bound[key]?.isEmpty ?? true {
-            empty.append(ResponseError(errorCode: "NotEmpty", fieldName: propertyName, message: "'\(spoken)' must not be empty."))
-        }
-        if let first = empty.first, let code = first.errorCode, let message = first.message {
-            var error = GatewayError.badRequest(code, message)
+        guard let id = bound[0], let contact = bound[1], !id.isEmpty, !contact.isEmpty else {
+            var empty: [ResponseError] = []
+            for (field, (_, propertyName, spoken)) in Self.fields.enumerated() where bound[field]?.isEmpty ?? true {
+                empty.append(ResponseError(errorCode: "NotEmpty", fieldName: propertyName, message: "'\(spoken)' must not be empty."))
+            }
+            var error = GatewayError.badRequest("NotEmpty", empty.first?.message ?? "'Contact Id' must not be empty.")
             error.fieldErrors = empty
             return .failure(error)
-        }
-        guard let id = bound["connectionrequestid"], let contact = bound["contactid"] else {
-            return .failure(.badRequest("NotEmpty", "'Contact Id' must not be empty."))
         }
         return .success(ConnectionRequestResend(connectionRequestId: id, contactId: contact))
     }
 
     /// The fields a body carries, after the Content-Type checks of SPEC §4.3.
-    private func bodyFields(_ request: GatewayRequest, route: ResendRoute) -> Result<[(String, Given)], GatewayError> {
+    private func bodyFields(_ request: GatewayRequest, route: ResendRoute) -> Result<[(Int, Given)], GatewayError> {
         let body = request.body
         guard body.readableBytes > 0 else { return .success([]) }
         guard let contentType = request.header("Content-Type") else {
@@ -90,33 +98,29 @@ struct ResendBinder {
         }
         switch kind {
         case .form:
-            var seen: Set<String> = []
-            var fields: [(String, Given)] = []
+            var seen = [false, false]
+            var fields: [(Int, Given)] = []
             for (name, value) in QueryString.pairs(Substring(text)) {
-                let key = name.lowercased()
-                if key == "x-http-method-override" {
+                if Self.isMethodOverride(name) {
                     return .failure(.badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
                 }
-                guard Self.fields.contains(where: { $0.0 == key }) else { continue }
-                guard seen.insert(key).inserted else { return .failure(ambiguous(property(key), "is given more than once in the form")) }
-                if !value.isEmpty { fields.append((key, Given(fieldName: name, value: value))) }
+                guard let field = Self.field(named: name) else { continue }
+                guard !seen[field] else { return .failure(ambiguous(Self.fields[field].1, "is given more than once in the form")) }
+                seen[field] = true
+                if !value.isEmpty { fields.append((field, Given(fieldName: name, value: value))) }
             }
             return .success(fields)
         case .json, .xml:
             do {
                 let decoded = try RequestBodyCodec.decode(bytes, format: kind.format, xmlNamespace: xmlNamespace)
-                var fields: [(String, Given)] = []
-                if let id = decoded.connectionRequestId { fields.append(("connectionrequestid", Given(fieldName: "ConnectionRequestId", value: id))) }
-                if let contact = decoded.contactId { fields.append(("contactid", Given(fieldName: "ContactId", value: contact))) }
+                var fields: [(Int, Given)] = []
+                if let id = decoded.connectionRequestId { fields.append((0, Given(fieldName: "ConnectionRequestId", value: id))) }
+                if let contact = decoded.contactId { fields.append((1, Given(fieldName: "ContactId", value: contact))) }
                 return .success(fields)
             } catch {
                 return .failure(Self.malformed(kind, "\(error)"))
             }
         }
-    }
-
-    private func property(_ key: String) -> String {
-        Self.fields.first { $0.0 == key }?.1 ?? key
     }
 
     private func ambiguous(_ propertyName: String, _ what: String) -> GatewayError {

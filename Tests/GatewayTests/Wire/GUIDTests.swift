@@ -30,4 +30,25 @@ struct GUIDTests {
         #expect(GUID("00000000-0000-0000-0000-000000000000")?.isEmpty == true)
         #expect(GUID(Self.canonical)?.isEmpty == false)
     }
+
+    @Test func theSameGUIDInAnyFormIsEqualAndHashesAlike() {
+        let forms = ["0F8FAD5B-D9CB-469F-A165-70867728950E", "0f8fad5bd9cb469fa16570867728950e", "{0f8fad5b-d9cb-469f-a165-70867728950e}"]
+        let parsed = forms.compactMap { GUID($0) }
+        #expect(parsed.count == 3)
+        #expect(Set(parsed).count == 1)
+        #expect(GUID(Self.canonical) != GUID("0f8fad5b-d9cb-469f-a165-70867728950f"))
+        #expect(GUID(Self.canonical) != GUID("1f8fad5b-d9cb-469f-a165-70867728950e"))
+    }
+
+    /// Any 32 digits read back as the same digits, in both written forms.
+    @Test func randomDigitsRoundTrip() {
+        let hex = Array("0123456789abcdef")
+        for _ in 0..<500 {
+            let digits = String((0..<32).map { _ in hex[Int.random(in: 0..<16)] })
+            let guid = GUID(digits.uppercased())
+            #expect(guid?.compact == digits)
+            #expect(guid.flatMap { GUID($0.description) } == guid)
+            #expect(guid?.description.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+        }
+    }
 }
