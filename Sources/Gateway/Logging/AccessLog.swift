@@ -19,14 +19,14 @@ public final class AccessLog: Sendable {
     private let capacity: Int
     private let format: AccessLogFormat
     private let path: String
-    private let redact: Set<String>
+    private let redact: [String]
     private static let gatherMicroseconds: UInt32 = 5_000
 
     public init(path: String, format: AccessLogFormat, redactQuery: [String], capacity: Int = 65_536) throws {
         self.path = path
         self.format = format
         self.capacity = capacity
-        redact = Set(redactQuery.map { $0.lowercased() })
+        redact = Array(Set(redactQuery.map { $0.lowercased() }))
         let descriptor = try Self.open(path)
         let thread = Thread { [self] in self.writeLoop(descriptor) }
         thread.name = "access-log"

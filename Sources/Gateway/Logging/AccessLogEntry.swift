@@ -23,7 +23,7 @@ struct AccessLogEntry: Sendable {
     var userAgent: String?
     var referer: String?
 
-    init(_ response: GatewayResponse, started: Date, duration: Duration, redact: Set<String>) {
+    init(_ response: GatewayResponse, started: Date, duration: Duration, redact: [String]) {
         let exchange = response.exchange
         let record = response.record
         time = started

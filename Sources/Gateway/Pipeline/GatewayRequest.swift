@@ -5,7 +5,11 @@ import NIOCore
 public struct GatewayRequest: Sendable {
     public var method: String
     /// The raw request target, path and query, exactly as sent.
-    public var target: String
+    public var target: String {
+        didSet { questionMark = Self.questionMark(in: target) }
+    }
+    /// Where the query begins: found once, since every plugin reads the path or the query.
+    private var questionMark: String.Index?
     public var headers: HTTPFields
     public var body: ByteBuffer
     /// The peer's IP address (no port), if the connection has one.
@@ -14,6 +18,7 @@ public struct GatewayRequest: Sendable {
     public init(method: String, target: String, headers: HTTPFields, body: ByteBuffer, remoteAddress: String?) {
         self.method = method
         self.target = target
+        self.questionMark = Self.questionMark(in: target)
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
@@ -21,12 +26,16 @@ public struct GatewayRequest: Sendable {
 
     /// The raw path, before any `?`.
     public var path: Substring {
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? Substring(target)
+        questionMark.map { target[..<$0] } ?? Substring(target)
     }
 
     /// The raw query after the first `?`, nil when there is none.
     public var query: Substring? {
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] }
+        questionMark.map { target[target.utf8.index(after: $0)...] }
+    }
+
+    private static func questionMark(in target: String) -> String.Index? {
+        target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 
     public func header(_ name: String) -> String? {

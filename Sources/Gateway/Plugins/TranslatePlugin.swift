@@ -31,7 +31,7 @@ public struct TranslatePlugin: GatewayPlugin {
         let body = Array(response.body.readableBytesView)
         if let translated = DTOTranslation.translateResponse(body: body, from: answered, to: exchange.format, style: settings.style, scrubDebug: settings.scrubDebug) {
             response.body = .init(bytes: translated)
-            response.headers.removeAll { $0.name.lowercased() == "content-type" }
+            response.headers.removeAll { $0.name.equalsIgnoringASCIICase("content-type") }
             response.headers.append(HeaderLine("Content-Type", ContentTypes.of(exchange.format)))
         }
         return response

@@ -91,7 +91,7 @@ final class CurlLoop: @unchecked Sendable {
             if header.name.utf8.contains(where: { $0 == 13 || $0 == 10 }) || header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
                 continue
             }
-            if header.name.lowercased() == "accept" { hasAccept = true }
+            if header.name.equalsIgnoringASCIICase("accept") { hasAccept = true }
             // "Name;" is libcurl's way to send a header with an empty value.
             let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             list = curl_slist_append(list, line)

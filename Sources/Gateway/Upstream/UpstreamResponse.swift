@@ -11,6 +11,6 @@ public struct UpstreamResponse: Sendable {
     public var duration: Duration
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 }

@@ -23,3 +23,23 @@ extension Sequence<UInt8> {
         String(decoding: map(\.asciiLowercased), as: UTF8.self)
     }
 }
+
+extension Collection<UInt8> {
+    /// Equal to `lowercase`, an all-lower-case ASCII literal, ignoring the case of `A`–`Z`.
+    func equalsIgnoringCase(_ lowercase: StaticString) -> Bool {
+        elementsEqual(UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)) { $0.asciiLowercased == $1 }
+    }
+
+    /// Starts with `lowercase`, an all-lower-case ASCII literal, ignoring the case of `A`–`Z`.
+    func startsIgnoringCase(with lowercase: StaticString) -> Bool {
+        starts(with: UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)) { $0.asciiLowercased == $1 }
+    }
+}
+
+extension String {
+    /// Equal ignoring the case of `A`–`Z` only: header names are ASCII tokens, and this builds no
+    /// lower-cased copies (header lookups run several times per request).
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8) { $0.asciiLowercased == $1.asciiLowercased }
+    }
+}

@@ -24,26 +24,27 @@ public enum ResendPath {
             return .refused("The request path is not allowed: it contains an encoded '/', '\\', '.', NUL, ';', a bad escape or a non-ASCII byte")
         }
         guard decoded.utf8.first == UInt8(ascii: "/") else { return .refused("The request path must start with '/'") }
-        // `decoded` is ASCII (anything else was refused), so bytes are characters: split and lower-case
-        // bytes rather than run Unicode segmentation and case mapping on every request.
-        let segments = decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
-        if segments.contains(where: { $0 == "." || $0 == ".." }) {
+        // `decoded` is ASCII (anything else was refused), so bytes are characters: split and compare
+        // bytes ignoring case rather than run Unicode segmentation and case mapping on every request.
+        let segments = decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        if segments.contains(where: { $0.elementsEqual(".".utf8) || $0.elementsEqual("..".utf8) }) {
             return .refused("The request path is not allowed: it contains a dot segment")
         }
-        let lower = segments.map { $0.utf8.asciiLowercasedString() }
-        if let route = match(segments, lower) { return .resend(route) }
-        if lower.contains(where: { $0.hasPrefix("connectionrequestresend") }) || hasResendBelowConnectionRequests(lower) {
+        if let route = match(segments) { return .resend(route) }
+        if segments.contains(where: { $0.startsIgnoringCase(with: "connectionrequestresend") }) || hasResendBelowConnectionRequests(segments) {
             return .refused("Unsupported form of the ConnectionRequestResend route; use /api/connectionrequests/{ConnectionRequestId}/resend")
         }
-        if let first = lower.first, first == "soap11" || first == "soap12" { return .notFound }
+        if let first = segments.first, first.equalsIgnoringCase("soap11") || first.equalsIgnoringCase("soap12") { return .notFound }
         return .passthrough
     }
 
-    private static func match(_ segments: [Substring], _ lower: [String]) -> ResendRoute? {
+    private static func match(_ segments: [Substring.UTF8View]) -> ResendRoute? {
         // Custom route: api/connectionrequests/{id}/resend[.json|.xml]; the suffix is case-sensitive like ServiceStack's.
-        if lower.count == 4, lower[0] == "api", lower[1] == "connectionrequests", lower[3].hasPrefix("resend") {
-            let id = String(segments[2])
-            switch segments[3].dropFirst(6) {
+        if segments.count == 4, segments[0].equalsIgnoringCase("api"), segments[1].equalsIgnoringCase("connectionrequests"),
+            segments[3].startsIgnoringCase(with: "resend")
+        {
+            let id = String(Substring(segments[2]))
+            switch Substring(segments[3].dropFirst(6)) {
             case "": return ResendRoute(pathId: id, suffixFormat: nil, predefinedFormat: nil)
             case ".json": return ResendRoute(pathId: id, suffixFormat: .json, predefinedFormat: nil)
             case ".xml": return ResendRoute(pathId: id, suffixFormat: .xml, predefinedFormat: nil)
@@ -51,21 +52,19 @@ public enum ResendPath {
             }
         }
         // Predefined route: [api/]{json|xml}/reply/ConnectionRequestResend.
-        let rest = lower.first == "api" ? Array(lower.dropFirst()) : lower
-        if rest.count == 3, rest[1] == "reply", rest[2] == "connectionrequestresend" {
-            switch rest[0] {
-            case "json": return ResendRoute(pathId: nil, suffixFormat: nil, predefinedFormat: .json)
-            case "xml": return ResendRoute(pathId: nil, suffixFormat: nil, predefinedFormat: .xml)
-            default: return nil
-            }
+        let rest = segments.first?.equalsIgnoringCase("api") == true ? segments.dropFirst() : segments[...]
+        if rest.count == 3, rest[rest.startIndex + 1].equalsIgnoringCase("reply"), rest[rest.startIndex + 2].equalsIgnoringCase("connectionrequestresend") {
+            let format = rest[rest.startIndex]
+            if format.equalsIgnoringCase("json") { return ResendRoute(pathId: nil, suffixFormat: nil, predefinedFormat: .json) }
+            if format.equalsIgnoringCase("xml") { return ResendRoute(pathId: nil, suffixFormat: nil, predefinedFormat: .xml) }
         }
         return nil
     }
 
     /// `connectionrequests/*/resend*`, where `*` may span segments.
-    private static func hasResendBelowConnectionRequests(_ lower: [String]) -> Bool {
-        guard let start = lower.firstIndex(of: "connectionrequests") else { return false }
-        return lower[(start + 1)...].dropFirst().contains { $0.hasPrefix("resend") }
+    private static func hasResendBelowConnectionRequests(_ segments: [Substring.UTF8View]) -> Bool {
+        guard let start = segments.firstIndex(where: { $0.equalsIgnoringCase("connectionrequests") }) else { return false }
+        return segments[(start + 1)...].dropFirst().contains { $0.startsIgnoringCase(with: "resend") }
     }
 
     /// Decodes `%XX` of unreserved characters; nil when the path holds anything refused outright.
