@@ -65,6 +65,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// The closing answer has been flushed.
     private var closingAnswerOut = false
     private var date = HTTPDate()
+    /// An answer is being written (see `run`).
+    private var writingAnswer = false
 
     init(runtime: RuntimeHolder, observer: @escaping ExchangeObserver, idleTimeout: TimeAmount) {
         self.runtime = runtime
@@ -199,7 +201,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let loop = context.eventLoop
         let pipeline = reading.runtime.pipeline
         let exchange = reading.exchange
-        Task(executorPreference: executor) {
+        let operation: @Sendable () async -> Void = {
             let response = await pipeline.run(exchange)
             // Jobs of this task run on the loop; the check covers the case they ever do not.
             if loop.inEventLoop {
@@ -212,6 +214,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 }
             }
         }
+        // The chain starts right here, on the loop, and runs until it first waits (for the store or
+        // the upstream): a replay or a refusal is answered without a trip through the loop's queue.
+        // Not while an answer is being written: NIO's pipelining helper hands the next queued request
+        // over from inside that write, and starting it in place would nest one answer per pipelined
+        // request on the stack.
+        guard let executor, !writingAnswer else {
+            Task(executorPreference: executor, operation: operation)
+            return
+        }
+        executor.startInline { Task(executorPreference: executor, operation: operation) }
     }
 
     private func finished(_ context: ChannelHandlerContext, number finishedNumber: UInt64, _ response: GatewayResponse) {
@@ -243,6 +255,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             if active, timerDue > lingerDue { setTimer(context, due: lingerDue) }
         }
         guard active else { return }
+        let wasWriting = writingAnswer
+        writingAnswer = true
+        defer { writingAnswer = wasWriting }
         context.write(wrapOutboundOut(.head(head(for: response, close: close))), promise: nil)
         if response.body.readableBytes > 0, reading.exchange.request.method != "HEAD" {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
@@ -291,12 +306,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// One timer per connection, not one or two per request. It fires at the earliest moment something
     /// may be due — the request's deadline (`server.request_timeout`: 504), the end of an idle spell, or
-    /// of a closing answer's linger — and otherwise sets itself again. It is never set later than one
-    /// request timeout ahead, so a request that begins later has its deadline covered without a timer
-    /// of its own; an idle connection wakes once per request timeout.
+    /// of a closing answer's linger — and otherwise sets itself again. It is never set further ahead
+    /// than the shorter of the two timeouts, so neither a request that begins later nor an idle spell
+    /// that begins when a request ends needs a timer of its own; a connection wakes at most once per
+    /// that span.
     private func setTimer(_ context: ChannelHandlerContext, due: NIODeadline) {
         timer?.cancel()
-        let due = min(due, .now() + TimeAmount(runtime.current.requestTimeout))
+        let due = min(due, .now() + min(idleTimeout, TimeAmount(runtime.current.requestTimeout)))
         timerDue = due
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleTask(deadline: due) {

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Testing
 
 /// The client listener's HTTP/1.1 connection handling, seen from a raw socket: keep-alive and the idle
@@ -40,6 +41,26 @@ struct ClientConnectionTests {
             }
             #expect(Self.answerCount(answer) == 3, "three answers on one connection: \(answer)")
             #expect(idleSeconds > 0.8 && idleSeconds < 4, "closed \(idleSeconds) s after the last request, idle_timeout is 1 s")
+        }
+    }
+
+    /// The idle timeout runs from the answer even when the connection's timer went off while the
+    /// request was still upstream.
+    @Test func theIdleTimeoutRunsFromAnAnswerThatOutlastedIt() async throws {
+        var stub = StubOptions()
+        stub.latencyMilliseconds = 1500
+        try await withGateway(stub: stub, sections: ["server": ["idle_timeout = \"1s\""]]) { gateway in
+            let port = gateway.ports.gateway
+            let (answer, idleSeconds) = await inThread { () -> (String, Double) in
+                guard let connection = try? RawConnection(port: port) else { return ("", 0) }
+                defer { connection.close() }
+                connection.send("POST \(Fixtures.resendPath()) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n")
+                let sent = Date()
+                let answer = connection.readAll(timeout: .seconds(10))
+                return (answer, Date().timeIntervalSince(sent) - 1.5)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            #expect(idleSeconds > 0.8 && idleSeconds < 4, "closed \(idleSeconds) s after the answer, idle_timeout is 1 s")
         }
     }
 
@@ -111,6 +132,29 @@ struct ClientConnectionTests {
             let invitations = try await gateway.sent().total
             #expect(invitations == 0, "the resend queued behind Connection: close reached the upstream")
             #expect(gateway.records.all.count == 1)
+        }
+    }
+
+    /// Thousands of requests pipelined behind one that goes upstream, each answered by the gateway
+    /// itself: all answered. Each answer hands NIO the next request from inside its write; starting that one's chain
+    /// in place there too would nest one answer per request on the loop's stack.
+    @Test func thousandsOfPipelinedRequestsAreAllAnswered() async throws {
+        try await withGateway { gateway in
+            let port = gateway.ports.gateway
+            let count = 3000
+            let answer = await inThread { () -> String in
+                guard let connection = try? RawConnection(port: port) else { return "" }
+                defer { connection.close() }
+                // The first goes upstream, so NIO holds the rest back until its answer is written.
+                let requests = "GET /api/contacts HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + (0..<count).map { "GET /soap11/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined()
+                    + "GET /soap11/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                // Written from another thread while this one reads, so that neither side's buffers fill.
+                Thread { connection.send(requests) }.start()
+                return connection.readAll(timeout: .seconds(20))
+            }
+            #expect(Self.answerCount(answer) == count + 2)
+            #expect(answer.components(separatedBy: "HTTP/1.1 404").count - 1 == count + 1)
         }
     }
 
