@@ -20,7 +20,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// A request whose head has arrived.
     private struct Reading {
-        var exchange: Exchange
+        let exchange: Exchange
         var runtime: GatewayRuntime
         var started: Date
         var clock: ContinuousClock.Instant
@@ -169,16 +169,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func append(_ context: ChannelHandlerContext, _ chunk: ByteBuffer) {
-        guard case .reading(var reading) = state else { return }
+        guard case .reading(let reading) = state else { return }
         var chunk = chunk
         guard reading.exchange.request.body.readableBytes + chunk.readableBytes <= reading.runtime.maxBody else {
             answer(context, RequestLimits.tooLarge(reading.exchange, reading.runtime), reading)
             return
         }
-        // Take the state's copy out first so the body is appended in place, not copied per chunk.
-        state = .idle
         reading.exchange.request.body.writeBuffer(&chunk)
-        state = .reading(reading)
     }
 
     private func ended(_ context: ChannelHandlerContext) {

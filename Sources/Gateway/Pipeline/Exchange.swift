@@ -1,7 +1,12 @@
-/// One request's journey through the plugin chain. A value: each plugin passes on an updated copy,
-/// and every response carries the copy that made it, so outer plugins (the access log) see what inner
-/// ones decided.
-public struct Exchange: Sendable {
+/// One request's journey through the plugin chain: each plugin records what it decided here, and every
+/// response carries it, so outer plugins and the access log see what inner ones decided.
+///
+/// A class, passed by reference: as a value it was copied by every plugin and into every response (a
+/// dozen reference counts each time, a measurable share of a replay's CPU). `@unchecked Sendable` by
+/// ownership rather than a lock: one request owns it; its plugins set fields one after another as the
+/// chain runs (one task, whose jobs run on the connection's loop), and once the chain has answered it
+/// is only read. Code that needs a variant for another purpose takes a `copy()`.
+public final class Exchange: @unchecked Sendable {
     public enum Route: Sendable, Equatable {
         /// Not classified yet (the route plugin has not run).
         case unclassified
@@ -34,6 +39,18 @@ public struct Exchange: Sendable {
         self.requestId = requestId
         self.format = format
         self.style = style
+    }
+
+    /// A separate exchange with the same fields.
+    public func copy() -> Exchange {
+        let copy = Exchange(request: request, requestId: requestId, format: format, style: style)
+        copy.route = route
+        copy.resendRoute = resendRoute
+        copy.resend = resend
+        copy.canonical = canonical
+        copy.limits = limits
+        copy.principal = principal
+        return copy
     }
 
     /// A gateway-made error response in the client's format.

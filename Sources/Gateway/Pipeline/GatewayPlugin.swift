@@ -14,7 +14,7 @@ public struct Pipeline: Sendable {
         var next = terminal
         for plugin in plugins.reversed() {
             let inner = next
-            // A plugin's refusal is rendered with the exchange that plugin was given.
+            // A refusal thrown by a plugin is rendered with the exchange as it stands then.
             next = { exchange in
                 do {
                     return try await plugin.handle(exchange, next: inner)

@@ -31,7 +31,8 @@ enum RequestLimits {
     }
 
     static func timedOut(_ exchange: Exchange, _ runtime: GatewayRuntime) -> GatewayResponse {
-        var late = exchange
+        // A copy: the chain may still be running with the original (a forward already sent).
+        let late = exchange.copy()
         late.format = FormatNegotiation.negotiate(exchange.request, route: nil, defaultFormat: runtime.defaultFormat)
         return closing(late.reply(.requestTimeout()))
     }

@@ -30,7 +30,6 @@ public struct AuthPlugin: GatewayPlugin {
         guard case .authenticated(let principal) = outcome else {
             return exchange.reply(.unauthorized())
         }
-        var exchange = exchange
         exchange.principal = principal
         return try await next(exchange)
     }

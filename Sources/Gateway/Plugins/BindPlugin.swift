@@ -16,7 +16,6 @@ public struct BindPlugin: GatewayPlugin {
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
         guard exchange.route == .resend, let route = exchange.resendRoute else { return try await next(exchange) }
-        var exchange = exchange
         switch ResendBinder(xmlNamespace: settings.xmlNamespace).bind(exchange.request, route: route) {
         case .success(let dto):
             exchange.resend = dto

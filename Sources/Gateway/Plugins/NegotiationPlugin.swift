@@ -12,7 +12,6 @@ public struct NegotiationPlugin: GatewayPlugin {
     }
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
-        var exchange = exchange
         exchange.format = FormatNegotiation.negotiate(exchange.request, route: exchange.resendRoute, defaultFormat: settings.defaultFormat)
         return try await next(exchange)
     }

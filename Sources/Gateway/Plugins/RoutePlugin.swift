@@ -20,7 +20,6 @@ public struct RoutePlugin: GatewayPlugin {
     }
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
-        var exchange = exchange
         let request = exchange.request
         switch ResendPath.classify(request.path) {
         case .resend(let route):
@@ -57,7 +56,6 @@ public struct RoutePlugin: GatewayPlugin {
 
     /// Refusals are answered before the negotiation plugin runs, so they negotiate their own format.
     private func refuse(_ exchange: Exchange, _ error: GatewayError) -> GatewayResponse {
-        var exchange = exchange
         exchange.format = FormatNegotiation.negotiate(exchange.request, route: exchange.resendRoute, defaultFormat: settings.defaultFormat)
         return exchange.reply(error)
     }

@@ -21,7 +21,6 @@ public struct ThrottlePlugin: GatewayPlugin {
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
         guard exchange.route == .resend, let resend = exchange.resend else { return try await next(exchange) }
-        var exchange = exchange
         var limits: [Admission.LimitCheck] = []
         if let rate = settings.perPrincipal {
             limits.append(Self.check("principal", exchange.principal ?? "anonymous", rate, .gcra))

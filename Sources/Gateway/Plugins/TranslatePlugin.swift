@@ -18,7 +18,6 @@ public struct TranslatePlugin: GatewayPlugin {
 
     public func handle(_ exchange: Exchange, next: PluginNext) async throws -> GatewayResponse {
         guard exchange.route == .resend, let resend = exchange.resend else { return try await next(exchange) }
-        var exchange = exchange
         let upstreamFormat: WireFormat
         switch settings.upstreamFormat {
         case .same: upstreamFormat = exchange.format

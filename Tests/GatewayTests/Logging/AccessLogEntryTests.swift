@@ -10,7 +10,7 @@ struct AccessLogEntryTests {
         var headers = HTTPFields()
         headers[.userAgent] = userAgent
         let request = GatewayRequest(method: "POST", target: target, headers: headers, body: ByteBuffer(), remoteAddress: "10.1.2.3")
-        var exchange = Exchange(request: request, requestId: "rid-1", format: .json, style: WireStyle())
+        let exchange = Exchange(request: request, requestId: "rid-1", format: .json, style: WireStyle())
         exchange.principal = "crm"
         exchange.resend = ConnectionRequestResend(connectionRequestId: GUID(Fixtures.requestId)!, contactId: GUID(Fixtures.contactId)!)
         var response = GatewayResponse(status: 200, headers: [], body: "{}", exchange: exchange)
