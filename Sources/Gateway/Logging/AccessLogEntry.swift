@@ -44,8 +44,8 @@ struct AccessLogEntry: Sendable {
         upstreamMilliseconds = record.upstreamDuration?.fractionalMilliseconds
         retried = record.retried
         outcome = record.outcome?.rawValue
-        userAgent = exchange.request.header("User-Agent")
-        referer = exchange.request.header("Referer")
+        userAgent = exchange.request.header(.userAgent)
+        referer = exchange.request.header(.referer)
     }
 
     /// Strings are cut to 256 characters.

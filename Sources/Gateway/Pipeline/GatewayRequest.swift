@@ -38,14 +38,16 @@ public struct GatewayRequest: Sendable {
         target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 
-    public func header(_ name: String) -> String? {
-        HTTPField.Name(name).flatMap { headers[$0] }
+    /// The first value of a field. By `HTTPField.Name` (static names for those the gateway reads), not
+    /// by string: a string name is validated and lower-cased again on every call.
+    public func header(_ name: HTTPField.Name) -> String? {
+        headers[name]
     }
 }
 
 extension FormatNegotiation {
     /// The format for a request as it arrived.
     public static func negotiate(_ request: GatewayRequest, route: ResendRoute?, defaultFormat: WireFormat) -> WireFormat {
-        negotiate(route: route, query: request.query, accept: request.header("Accept"), contentType: request.header("Content-Type"), defaultFormat: defaultFormat)
+        negotiate(route: route, query: request.query, accept: request.header(.accept), contentType: request.header(.contentType), defaultFormat: defaultFormat)
     }
 }

@@ -6,6 +6,9 @@ public typealias ExchangeObserver = @Sendable (GatewayResponse, Date, Duration) 
 
 extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-Id")!
+    static let xHTTPMethodOverride = HTTPField.Name("X-Http-Method-Override")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
 
 /// `X-Request-Id`: the client's when it is a plain token (SPEC §4.3), otherwise a fresh random one.

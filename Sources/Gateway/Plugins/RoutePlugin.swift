@@ -26,7 +26,7 @@ public struct RoutePlugin: GatewayPlugin {
             exchange.route = .resend
             exchange.resendRoute = route
             // ServiceStack lets X-Http-Method-Override replace any verb, OPTIONS included.
-            if request.header("X-Http-Method-Override") != nil || QueryString.firstValue(named: "X-Http-Method-Override", in: request.query) != nil {
+            if request.header(.xHTTPMethodOverride) != nil || QueryString.firstValue(named: "X-Http-Method-Override", in: request.query) != nil {
                 return refuse(exchange, .badRequest("MethodOverrideNotAllowed", "X-Http-Method-Override is not accepted on this resource"))
             }
             if request.method == "OPTIONS" {

@@ -68,7 +68,7 @@ extension ThrottlePlugin.Settings {
 enum ClientAddress {
     static func resolve(_ request: GatewayRequest, trusted: [CIDR]) -> String {
         let peer = request.remoteAddress ?? "unknown"
-        guard trusted.contains(where: { $0.contains(peer) }), let chain = request.header("X-Forwarded-For") else { return peer }
+        guard trusted.contains(where: { $0.contains(peer) }), let chain = request.header(.xForwardedFor) else { return peer }
         let hops = chain.split(separator: ",").map { $0.trimmingCharacters(in: [" ", "\t"]) }.filter { !$0.isEmpty }
         for hop in hops.reversed() where !trusted.contains(where: { $0.contains(String(hop)) }) {
             return String(hop)

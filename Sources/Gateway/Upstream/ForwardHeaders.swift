@@ -70,15 +70,15 @@ public struct ForwardHeaders: Sendable {
         let peer = request.remoteAddress ?? "unknown"
         let trusted = request.remoteAddress.map { address in trustedProxies.contains { $0.contains(address) } } ?? false
         var lines: [HeaderLine] = []
-        if trusted, let chain = request.header("X-Forwarded-For"), !chain.isEmpty {
+        if trusted, let chain = request.header(.xForwardedFor), !chain.isEmpty {
             lines.append(HeaderLine("X-Forwarded-For", chain + ", " + peer))
         } else {
             lines.append(HeaderLine("X-Forwarded-For", peer))
         }
-        let claimedProto = trusted ? request.header("X-Forwarded-Proto") : nil
+        let claimedProto = trusted ? request.header(.xForwardedProto) : nil
         lines.append(HeaderLine("X-Forwarded-Proto", claimedProto == "https" ? "https" : "http"))
         if !publicHost.isEmpty { lines.append(HeaderLine("X-Forwarded-Host", publicHost)) }
-        let priorVia = keepingVia ? request.header("Via").map { $0 + ", " } ?? "" : ""
+        let priorVia = keepingVia ? request.header(.via).map { $0 + ", " } ?? "" : ""
         lines.append(HeaderLine("Via", priorVia + Self.via))
         lines.append(HeaderLine("X-Request-Id", exchange.requestId))
         return lines

@@ -81,7 +81,7 @@ struct ResendBinder {
     private func bodyFields(_ request: GatewayRequest, route: ResendRoute) -> Result<[(Int, Given)], GatewayError> {
         let body = request.body
         guard body.readableBytes > 0 else { return .success([]) }
-        guard let contentType = request.header("Content-Type") else {
+        guard let contentType = request.header(.contentType) else {
             return .failure(.unsupportedMediaType("A request body needs a Content-Type"))
         }
         guard let kind = BodyKind(contentType: contentType) else {

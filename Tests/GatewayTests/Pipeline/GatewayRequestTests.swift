@@ -30,4 +30,14 @@ struct GatewayRequestTests {
         #expect(rewritten.path == "/b")
         #expect(rewritten.query == "x=y")
     }
+
+    @Test func headersAreFoundByNameWhateverTheirCase() throws {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: try #require(HTTPField.Name("USER-AGENT")), value: "probe/1"))
+        fields.append(HTTPField(name: try #require(HTTPField.Name("content-type")), value: "application/json"))
+        let request = GatewayRequest(method: "GET", target: "/", headers: fields, body: ByteBuffer(), remoteAddress: nil)
+        #expect(request.header(.userAgent) == "probe/1")
+        #expect(request.header(.contentType) == "application/json")
+        #expect(request.header(.referer) == nil)
+    }
 }
