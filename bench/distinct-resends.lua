@@ -16,3 +16,9 @@ request = function()
   return wrk.format("POST", "/api/connectionrequests/" .. guid() .. "/resend?ContactId=" .. guid(),
     { ["Accept"] = accept, ["Authorization"] = "Bearer bench-key-0123456789abcdef" })
 end
+
+-- BENCH_PAUSE_MS (environment): each connection waits that long between requests (the -paced rows).
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
+end

@@ -3,7 +3,9 @@
 # nginx as a keep-alive reverse proxy, and through the gateway (SQLite store, api_key auth, every plugin
 # on; JSON and XML clients; replays). Part 2: the stand-in upstream straight and through the gateway with
 # each store (memory, sqlite, and redis: a local redis-server on loopback, sharing the same cores). Every row shares the same 2 cores with wrk and the upstream: compare ratios, not absolute
-# figures. Usage: bench/run.sh [seconds] [connections]
+# figures. The `-paced` rows compare latency at about the same rate rather than flat out: each connection
+# pauses 1 ms between requests (BENCH_PAUSE_MS), so a faster proxy is not simply driven harder on the
+# shared cores. Usage: bench/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -91,6 +93,7 @@ row() { # $1 = label, $2 = port, $3 = pid to charge CPU to, $4 = lua script
     printf '%-30s %10s %9s %9s %12s %8s %8s\n' "$1" "$rps" "$p50" "$p99" \
         "$(awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "%.2f", (a - b) / n * 10000 }')" "${errors:-0}" "$(rss_mib "$3")"
     echo "$rps" > "$out/$1.rps"
+    echo "$p99" | awk '/us$/ { print $1 + 0; next } /ms$/ { print $1 * 1000; next } /s$/ { print $1 * 1000000 }' > "$out/$1.p99"
 }
 
 start_nginx() {
@@ -127,9 +130,11 @@ start_nginx
 nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
 row "nginx-upstream-direct" 18184 "$nginx_worker" bench/distinct-resends.lua
 row "nginx-proxy" 18185 "$nginx_worker" bench/distinct-resends.lua
+BENCH_PAUSE_MS=1 row "nginx-proxy-paced" 18185 "$nginx_worker" bench/distinct-resends.lua
 start_gateway full sqlite 18186 "" 18184 api_key
 row "gateway-full-sqlite" 18186 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-full-sqlite-replay" 18186 "$gateway_pid" bench/replay-resend.lua
+BENCH_PAUSE_MS=1 row "gateway-full-replay-paced" 18186 "$gateway_pid" bench/replay-resend.lua
 stop_gateway
 start_gateway xml sqlite 18187 "" 18184 api_key json
 BENCH_ACCEPT=application/xml row "gateway-xml-client-json-up" 18187 "$gateway_pid" bench/distinct-resends.lua
@@ -155,6 +160,7 @@ stop_gateway
 ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
 echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
 echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
+echo "p99 at about the same rate (-paced rows): gateway replays / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-replay-paced.p99")" -v b="$(cat "$out/nginx-proxy-paced.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-replay-paced nginx-proxy-paced) of each other)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
 echo "gateway-sqlite / direct = $(ratio gateway-sqlite-forward direct-to-stub)"
 echo "gateway-sqlite / gateway-memory = $(ratio gateway-sqlite-forward gateway-memory-forward)"
