@@ -76,6 +76,11 @@ final class SQLiteConnection: @unchecked Sendable {
             // gateways out and this connection is the only one inside. Wait briefly rather than queue up.
             sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
             try configure()
+            // Replaces SQLite's own hook, which would checkpoint inside the commit (`SQLiteCheckpointer`).
+            sqlite3_wal_hook(handle, { connection, _, _, frames in
+                if let connection { Unmanaged<SQLiteConnection>.fromOpaque(connection).takeUnretainedValue().walFrames = frames }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(self).toOpaque())
             try check(SQLiteKeyLayout.registerSQLFunction(on: handle), "registering gateway_storage_key")
             try migrate()
             try prepareStatements()
@@ -103,6 +108,19 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     // MARK: - Transactions
+
+    /// Frames in the WAL file after the last commit on this connection (0 once it started over).
+    private(set) var walFrames: Int32 = 0
+
+    /// A passive checkpoint on this connection: copies what the WAL holds beyond the last checkpoint
+    /// into the database file, syncing both. Once it has copied everything, the next commit starts the
+    /// WAL file over. Failures (another checkpoint running, disk full) leave it for the next call.
+    func checkpoint() {
+        guard let db else { return }
+        var logFrames: Int32 = 0
+        var copied: Int32 = 0
+        _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
+    }
 
     /// Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
     /// `step(now:_:)` inside its own SAVEPOINT, so one that fails undoes only its own writes. The commit

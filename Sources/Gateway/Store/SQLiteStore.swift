@@ -60,8 +60,16 @@ public final class SQLiteStore: StateStore {
             lock.release()
             throw error
         }
+        let checkpointer: SQLiteCheckpointer
+        do {
+            checkpointer = try SQLiteCheckpointer(path: path)
+        } catch {
+            connection.close()
+            lock.release()
+            throw error
+        }
         worker = SQLiteWorker(
-            connection: connection, mirror: mirror, lock: lock, clock: clock,
+            connection: connection, checkpointer: checkpointer, mirror: mirror, lock: lock, clock: clock,
             purgeInterval: max(purgeInterval.seconds, 0.001), purgeBatch: max(purgeBatch, 1))
         let thread = Thread { [worker] in worker.run() }
         thread.name = "gateway-sqlite-store"
@@ -169,6 +177,7 @@ private final class SQLiteWorker: @unchecked Sendable {
     }
 
     private let connection: SQLiteConnection
+    private let checkpointer: SQLiteCheckpointer
     private let mirror: SQLiteMirror
     private let lock: StoreFileLock
     private let clock: @Sendable () -> Double
@@ -181,9 +190,10 @@ private final class SQLiteWorker: @unchecked Sendable {
     private var finished = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(connection: SQLiteConnection, mirror: SQLiteMirror, lock: StoreFileLock, clock: @escaping @Sendable () -> Double,
-         purgeInterval: Double, purgeBatch: Int) {
+    init(connection: SQLiteConnection, checkpointer: SQLiteCheckpointer, mirror: SQLiteMirror, lock: StoreFileLock,
+         clock: @escaping @Sendable () -> Double, purgeInterval: Double, purgeBatch: Int) {
         self.connection = connection
+        self.checkpointer = checkpointer
         self.mirror = mirror
         self.lock = lock
         self.clock = clock
@@ -254,7 +264,9 @@ private final class SQLiteWorker: @unchecked Sendable {
             // A failed purge (disk full, busy outside tool) is retried at the next interval; expired
             // records stay invisible to `get` meanwhile.
             do {
-                if let next = try connection.purgeExpired(before: clock(), after: purgeCursor, limit: purgeBatch) {
+                let next = try connection.purgeExpired(before: clock(), after: purgeCursor, limit: purgeBatch)
+                checkpointIfDue()
+                if let next {
                     purgeCursor = next
                     continue
                 }
@@ -262,6 +274,8 @@ private final class SQLiteWorker: @unchecked Sendable {
             purgeCursor = ""
             nextPurge = Date(timeIntervalSinceNow: purgeInterval)
         }
+        checkpointer.stop()
+        // The last connection to close checkpoints the WAL and removes it.
         connection.close()
         lock.release()
 
@@ -324,6 +338,29 @@ private final class SQLiteWorker: @unchecked Sendable {
         }
         provisionalInGroup = 0
         for job in durable { job.deliver(failure) }
+        checkpointIfDue()
+    }
+
+    /// The WAL's size when the last background checkpoint was asked for.
+    private var checkpointRequestedAt: Int32 = 0
+
+    /// After each commit: the checkpointer's thread copies the WAL into the database file every
+    /// `backgroundFrames` new frames. Under steady writes those checkpoints never catch up with the
+    /// last commit, and only one that does lets the WAL file start over, so past `inlineFrames` the
+    /// store's thread checkpoints itself; close to that point the checkpointer runs after every commit,
+    /// so that the inline one finds next to nothing left to copy.
+    private func checkpointIfDue() {
+        let frames = connection.walFrames
+        // Smaller than at the last request: the WAL started over.
+        if frames < checkpointRequestedAt { checkpointRequestedAt = 0 }
+        if frames >= SQLiteCheckpointer.inlineFrames {
+            connection.checkpoint()
+        } else if frames - checkpointRequestedAt >= SQLiteCheckpointer.backgroundFrames
+            || frames >= SQLiteCheckpointer.inlineFrames - 2 * SQLiteCheckpointer.backgroundFrames
+        {
+            checkpointRequestedAt = frames
+            checkpointer.request()
+        }
     }
 }
 
