@@ -1,8 +1,8 @@
 // Why this file exists: a WAL checkpoint copies the log's pages into the database file and syncs both,
 // which takes milliseconds. SQLite runs it inside the commit that crosses `wal_autocheckpoint`, i.e. on
-// the store's one thread, so every transaction queued behind it waited (about one forward in ten
-// under load, the tail of the forward latency). Here a second connection checkpoints on a thread of
-// its own, concurrently with the store's commits, which SQLite's WAL mode allows.
+// the store's one thread, so every transaction queued behind it waited: that was the tail of the
+// forward latency (p99 12 ms, 7 ms since; bench/RESULTS.md). Here a second connection checkpoints on a
+// thread of its own, concurrently with the store's commits, which SQLite's WAL mode allows.
 
 import CSQLite
 import Foundation
