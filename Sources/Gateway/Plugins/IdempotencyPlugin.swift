@@ -3,9 +3,10 @@ import Foundation
 import Logging
 
 /// No duplicate invitations (SPEC §4.5): one atomic store step decides whether a resend is replayed,
-/// waits for a copy in flight, is refused (422, 429) or claims the right to go upstream; the claim is
-/// marked sent just before forwarding, and the outcome recorded when the answer — or the failure —
-/// comes back. Identity dedupe applies to every resend; an `Idempotency-Key` adds key replay and 422.
+/// waits for a copy in flight, is refused (422, 429) or claims the right to go upstream; a claim is
+/// marked sent in the same visit to the store, before anything is forwarded, and the outcome recorded
+/// when the answer — or the failure — comes back. Identity dedupe applies to every resend; an
+/// `Idempotency-Key` adds key replay and 422.
 public struct IdempotencyPlugin: GatewayPlugin {
     public struct Settings: Sendable {
         public var header = "Idempotency-Key"
@@ -67,7 +68,7 @@ public struct IdempotencyPlugin: GatewayPlugin {
         let deadline = ContinuousClock.now + settings.coalesceWait
         var waited = false
         while true {
-            let decision = try await store.admit(ticket, rules: admission)
+            let decision = try await store.admitForSending(ticket, rules: admission)
             switch decision {
             case .claimed(let remaining):
                 var response = try await forward(ticket, admission, exchange, next)
@@ -100,11 +101,8 @@ public struct IdempotencyPlugin: GatewayPlugin {
         }
     }
 
+    /// The claim is marked sent (`admitForSending`): from here on its outcome is recorded, whatever it is.
     private func forward(_ ticket: Admission.Ticket, _ admission: Admission, _ exchange: Exchange, _ next: PluginNext) async throws -> GatewayResponse {
-        guard try await store.markSent(ticket, rules: admission) else {
-            // The claim expired and another attempt took it: sending now could send twice.
-            return conflict(exchange)
-        }
         var response = try await next(exchange)
         let outcome = classify(response, keyed: ticket.key != nil)
         do {

@@ -141,6 +141,19 @@ public struct Admission: Sendable {
         return .claimed(remaining: remaining)
     }
 
+    /// `admit`, and when it claims, `markSent` right after it in the same transaction: the record
+    /// still goes claimed → sent, and nothing may be sent before the transaction has committed. For
+    /// stores whose steps run in this process: the loop between the two steps added a round trip to
+    /// the store and decided nothing (the plugin marked every claim sent before forwarding anyway).
+    public func admitMarkingSent(_ ticket: Ticket, in store: inout any KVTransaction, now: Double) throws -> Decision {
+        let decision = try admit(ticket, in: &store, now: now)
+        if case .claimed = decision, try !markSent(ticket, in: &store, now: now) {
+            // Only a claim that expires as it is written (a zero claim TTL) gets here.
+            throw StoreError("a claim could not be marked sent in the step that took it")
+        }
+        return decision
+    }
+
     /// Claimed → sent, just before the request is handed to the upstream. False when the claim is no
     /// longer this ticket's (it expired and was taken): the request must then not be sent.
     public func markSent(_ ticket: Ticket, in store: inout any KVTransaction, now: Double) throws -> Bool {

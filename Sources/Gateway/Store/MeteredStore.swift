@@ -7,6 +7,10 @@ struct MeteredStore: ResendStore {
         try await measured { try await inner.admit(ticket, rules: rules) }
     }
 
+    func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
+        try await measured { try await inner.admitForSending(ticket, rules: rules) }
+    }
+
     func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool {
         try await measured { try await inner.markSent(ticket, rules: rules) }
     }

@@ -9,11 +9,24 @@ public protocol ResendStore: Sendable {
     func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision
     /// False when the claim is no longer the ticket's: the request must then not be sent.
     func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool
+    /// `admit`, then — when it claims — `markSent`, as the gateway runs them for every resend: a
+    /// `.claimed` answer means the claim is marked sent, durably, and the request may go. A store that
+    /// can run both in one visit does (see `Admission.admitMarkingSent`); the default makes the two
+    /// calls, and a claim lost between them answers `.inFlight` (someone else holds it now).
+    func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision
     func complete(_ ticket: Admission.Ticket, _ outcome: Admission.Outcome, rules: Admission) async throws
     /// Answers when the store is reachable and writable (readiness probes).
     func probe() async throws
     /// Stops background work and releases files and connections; further calls fail.
     func close() async
+}
+
+extension ResendStore {
+    public func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
+        let decision = try await admit(ticket, rules: rules)
+        guard case .claimed = decision else { return decision }
+        return try await markSent(ticket, rules: rules) ? decision : .inFlight
+    }
 }
 
 /// Memory and SQLite: each step is one `transact` running `Admission` in this process.
@@ -25,9 +38,13 @@ public struct TransactionalResendStore: ResendStore {
     }
 
     public func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
-        // Admission is pure, its writes only claim (nothing is sent until markSent, a durable step), and
-        // most admits of a duplicate only read (a replay, a wait, a 422, a 429).
-        try await store.transactProvisional { store, now in try rules.admit(ticket, in: &store, now: now) }
+        // Admission is pure, and most admits of a duplicate only read (a replay, a wait, a 422, a 429).
+        try await store.transactMostlyReading { store, now in try rules.admit(ticket, in: &store, now: now) }
+    }
+
+    public func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
+        // Durable when it answers (it marks sent), yet a duplicate's replay, wait or refusal only reads.
+        try await store.transactMostlyReading { store, now in try rules.admitMarkingSent(ticket, in: &store, now: now) }
     }
 
     public func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool {

@@ -125,8 +125,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
     /// `step(now:_:)` inside its own SAVEPOINT, so one that fails undoes only its own writes. The commit
     /// is the expensive part of a small transaction (WAL append, locks); under load callers queue up and
-    /// share it, and a group may stay open across several batches (see `SQLiteStore`'s provisional steps).
-    var groupIsOpen: Bool { groupOpen }
+    /// share it.
     private var groupOpen = false
 
     /// Opens a group. Throws when BEGIN fails; then no group is open.

@@ -11,8 +11,8 @@ import NIOConcurrencyHelpers
 ///
 /// Every transaction runs on the store's own serial thread, so transactions never interleave; those
 /// queued together share one `BEGIN IMMEDIATE … COMMIT` (each in its own SAVEPOINT), and each one's
-/// writes land together or not at all. A caller hears back only after the commit, except a provisional
-/// claim (`transactProvisional`), answered once it ran and committed with the durable step after it.
+/// writes land together or not at all. A caller hears back only after the commit; a step that only
+/// reads committed keys may be answered from memory (`transactMostlyReading`, `SQLiteMirror`).
 public final class SQLiteStore: StateStore {
     /// The database file.
     public let path: String
@@ -86,21 +86,19 @@ public final class SQLiteStore: StateStore {
     public func transact<T: Sendable>(
         _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T
     ) async throws -> T {
-        try await submit(body, provisional: false)
+        try await submit(body)
     }
 
-    /// A claim that only reads keys the mirror holds needs no trip to the store's thread; one that
-    /// writes is answered as soon as it ran, and commits with the durable step that follows it.
-    public func transactProvisional<T: Sendable>(
+    /// A step that only reads keys the mirror holds needs no trip to the store's thread; one that writes
+    /// is answered after its commit, like `transact`.
+    public func transactMostlyReading<T: Sendable>(
         _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T
     ) async throws -> T {
         if let result = mirror.readOnly(now: clock(), body) { return result }
-        return try await submit(body, provisional: true)
+        return try await submit(body)
     }
 
-    private func submit<T: Sendable>(
-        _ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T, provisional: Bool
-    ) async throws -> T {
+    private func submit<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
         let (worker, deadlines) = (self.worker, self.deadlines)
         let timeout = self.timeout
         // Caller cancellation is deliberately ignored: a claim's transaction must not be torn off half
@@ -113,8 +111,7 @@ public final class SQLiteStore: StateStore {
                         guard call.start() else { return }  // timed out while queued: never run it
                         call.stage(Result { try connection.step(now: clock(), body) })
                     },
-                    deliver: { call.deliver(commitFailure: $0) },
-                    provisional: provisional))
+                    deliver: { call.deliver(commitFailure: $0) }))
             guard accepted else {
                 call.finish(.failure(StoreError("the sqlite store \(path) is closed")))
                 return
@@ -168,12 +165,10 @@ public final class SQLiteStore: StateStore {
 /// thread.
 private final class SQLiteWorker: @unchecked Sendable {
     /// One caller's transaction: `run` inside the group's transaction, `deliver` after its commit
-    /// (with the commit's failure, if any) — or, for a provisional one, right after `run`.
+    /// (with the commit's failure, if any).
     struct Job: Sendable {
         let run: @Sendable (SQLiteConnection, @Sendable () -> Double) -> Void
         let deliver: @Sendable ((any Error)?) -> Void
-        /// Answered once its step ran, before its writes are committed.
-        var provisional = false
     }
 
     private let connection: SQLiteConnection
@@ -226,22 +221,16 @@ private final class SQLiteWorker: @unchecked Sendable {
 
     /// The thread's body: run queued transactions in order; when idle and due, purge expired records
     /// in batches (queued transactions go first between batches); on close, drain the queue and stop.
-    ///
-    /// A batch's durable jobs hear back after its COMMIT. Provisional jobs (claims, see
-    /// `SQLiteStore.transactProvisional`) hear back as soon as their step ran, and the group stays open
-    /// for up to `provisionalLinger` so that the durable step that follows them (marking the claim
-    /// sent, or releasing it) commits with them: one commit, and one WAL write of the pages they share,
-    /// instead of two.
+    /// The jobs queued together run as one group and hear back after its COMMIT.
     func run() {
         var nextPurge = Date(timeIntervalSinceNow: purgeInterval)
         // The purge sweeps the table in key order, `purgeBatch` records per step, from here.
         var purgeCursor = ""
-        var commitBy: Date?
         var batch: [Job] = []
         while true {
             condition.lock()
-            while jobs.isEmpty && !closing && Date() < (commitBy ?? nextPurge) {
-                _ = condition.wait(until: commitBy ?? nextPurge)
+            while jobs.isEmpty && !closing && Date() < nextPurge {
+                _ = condition.wait(until: nextPurge)
             }
             swap(&batch, &jobs)
             let stop = closing && batch.isEmpty
@@ -249,15 +238,7 @@ private final class SQLiteWorker: @unchecked Sendable {
 
             if !batch.isEmpty {
                 runBatch(batch)
-                if connection.groupIsOpen && commitBy == nil { commitBy = Date(timeIntervalSinceNow: Self.provisionalLinger) }
-                if !connection.groupIsOpen { commitBy = nil }
                 batch.removeAll(keepingCapacity: true)
-                continue
-            }
-            if connection.groupIsOpen {
-                // The linger ran out (or the store is closing): the claims commit on their own.
-                commit(delivering: [])
-                commitBy = nil
                 continue
             }
             if stop { break }
@@ -289,55 +270,31 @@ private final class SQLiteWorker: @unchecked Sendable {
         }
     }
 
-    /// How long an open group with only provisional steps waits for a durable one to commit with.
-    static let provisionalLinger: TimeInterval = 0.002
-    /// An open group commits anyway once this many provisional steps wait in it.
-    static let provisionalLimit = 256
-
-    private var provisionalInGroup = 0
-
-    /// Runs `batch` in the open group (opening one if needed); commits when a durable job is in it.
+    /// Runs `batch` as one group and commits it.
     private func runBatch(_ batch: [Job]) {
         let (connection, clock) = (self.connection, self.clock)
-        if !connection.groupIsOpen {
-            do {
-                try connection.beginGroup()
-                provisionalInGroup = 0
-            } catch {
-                for job in batch { job.deliver(error) }
-                return
-            }
+        do {
+            try connection.beginGroup()
+        } catch {
+            for job in batch { job.deliver(error) }
+            return
         }
-        var durable: [Job] = []
-        for job in batch {
-            job.run(connection, clock)
-            if job.provisional {
-                provisionalInGroup += 1
-                job.deliver(nil)
-            } else {
-                durable.append(job)
-            }
-        }
-        if !durable.isEmpty || provisionalInGroup >= Self.provisionalLimit {
-            commit(delivering: durable)
-        }
+        for job in batch { job.run(connection, clock) }
+        commit(delivering: batch)
     }
 
-    /// Commits the open group, tells the mirror, then the waiting durable jobs.
-    private func commit(delivering durable: [Job]) {
+    /// Commits the open group, tells the mirror, then the group's jobs.
+    private func commit(delivering jobs: [Job]) {
         var failure: (any Error)?
         do {
             try connection.commitGroup()
             // Before anyone hears back, so no caller can then read older state from memory.
             mirror.apply(connection.groupTouched)
         } catch {
-            // Provisional steps already answered lose their writes too: their holders' next durable
-            // step finds no claim and sends nothing.
             failure = error
             mirror.forget(connection.groupTouched.keys)
         }
-        provisionalInGroup = 0
-        for job in durable { job.deliver(failure) }
+        for job in jobs { job.deliver(failure) }
         checkpointIfDue()
     }
 

@@ -9,17 +9,15 @@ public protocol StateStore: Sendable {
     /// read once at the start of the transaction.
     func transact<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
-    /// `transact` for a claim: a `body` that is a pure function of what it reads and `now` — no side
-    /// effects, cheap — and whose writes only take something before anything is sent (a claim, a
-    /// rate-limit slot). A store may first run it against a snapshot of committed state and keep the
-    /// result when it turned out to only read (see `SQLiteMirror`), and may answer before its writes
-    /// are durable: they become durable with the caller's next `transact` at the latest, and a crash
-    /// before that loses them, which frees what they took (nothing was sent under them). Until they
-    /// commit, a call answered from the snapshot may not see them, so a body must only err towards
-    /// writing on older state — as `Admission.admit` does: missing a claim or a rate-limit slot taken
-    /// since, it decides to claim, a write, which the store then decides afresh; it never wrongly waits,
-    /// refuses or replays.
-    func transactProvisional<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
+    /// `transact` for a step that mostly only reads (a resend's admission: most duplicates are
+    /// replayed, wait or are refused). A store may first run `body` against a snapshot of committed
+    /// state and keep the result when it turned out to only read (see `SQLiteMirror`); a body that
+    /// writes runs again as a `transact`, and its writes are durable when this returns. So `body` must
+    /// be a pure function of what it reads and `now` — no side effects, cheap — and, since a snapshot
+    /// may miss what was written since, must only err towards writing on older state, as
+    /// `Admission.admit` does: missing a claim or a rate-limit slot taken since, it decides to claim, a
+    /// write, which the store then decides afresh; it never wrongly waits, refuses or replays.
+    func transactMostlyReading<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T
 
     /// Answers when the store is reachable and writable (readiness probes).
     func probe() async throws
@@ -29,7 +27,7 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
-    public func transactProvisional<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
+    public func transactMostlyReading<T: Sendable>(_ body: @escaping @Sendable (inout any KVTransaction, Double) throws -> T) async throws -> T {
         try await transact(body)
     }
 }

@@ -96,6 +96,37 @@ struct AdmissionTests {
         #expect(abs(outcome.windowEnd - expected) < 0.001)
     }
 
+    /// What the gateway runs for every resend: the claim comes back already marked sent.
+    @Test(arguments: Backend.allCases) func admittingForSendingMarksTheClaimSentInTheSameCall(_ backend: Backend) async throws {
+        let store = try store(backend)
+        let first = ticket(limits: [contact])
+        #expect(try await store.admitForSending(first, rules: admission) == .claimed(remaining: ["contact": 1]))
+        #expect(try await sent(store, first) == false, "the claim was not left in the claimed phase")
+        // Past the claim TTL an unsent claim would be free; a sent one waits for its outcome.
+        clock.advance(4.3)
+        #expect(try await store.admitForSending(ticket(limits: [contact]), rules: admission) == .inFlight)
+        clock.advance(12)
+        guard case .replay(let outcome, _) = try await store.admitForSending(ticket(limits: [contact]), rules: admission) else {
+            Issue.record("a sent claim whose holder never reported back was not blocked"); return
+        }
+        #expect(outcome.kind == .outcomeUnknown && outcome.status == 502)
+    }
+
+    @Test(arguments: Backend.allCases) func admittingForSendingReplaysAndRefusesWithoutTakingAnything(_ backend: Backend) async throws {
+        let store = try store(backend)
+        let tight = Admission.LimitCheck(policy: "contact", subject: "c3", limit: 1, window: 3600, kind: .rolling)
+        let first = ticket("1:c3", limits: [tight])
+        #expect(try await store.admitForSending(first, rules: admission) == .claimed(remaining: ["contact": 0]))
+        try await complete(store, first, .store(Self.ok))
+        guard case .replay(let outcome, _) = try await store.admitForSending(ticket("1:c3", limits: [tight]), rules: admission) else {
+            Issue.record("not replayed"); return
+        }
+        #expect(outcome.status == 200)
+        let refused = ticket("2:c3", limits: [tight])
+        #expect(try await store.admitForSending(refused, rules: admission) == .throttled(policy: "contact", retryAfter: 3600, remaining: ["contact": 0]))
+        #expect(try await sent(store, refused) == false, "a refused resend holds no claim")
+    }
+
     @Test(arguments: Backend.allCases) func anUnknownOutcomeBlocksTheIdentityForTheWindow(_ backend: Backend) async throws {
         let store = try store(backend)
         let first = ticket()

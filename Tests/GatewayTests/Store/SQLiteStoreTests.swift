@@ -137,14 +137,30 @@ import Testing
         let slow = try await startSlowTransaction(store, seconds: 2.0)
         let clock = ContinuousClock()
         let started = clock.now
-        let known = try await store.transactProvisional { tx, _ in try tx.get("known") }
+        let known = try await store.transactMostlyReading { tx, _ in try tx.get("known") }
         #expect(known?.value == [7])
         #expect(clock.now - started < .milliseconds(1_000), "a read of a committed key waited for the store's thread")
         // A key never seen, and any write, still take the store's thread: after the slow transaction.
-        let unknown = try await store.transactProvisional { tx, _ in try tx.get("never-written") }
+        let unknown = try await store.transactMostlyReading { tx, _ in try tx.get("never-written") }
         #expect(unknown == nil)
         #expect(clock.now - started >= .milliseconds(1_500), "a key the mirror does not hold was answered from memory")
         _ = try await slow.value
+        await store.close()
+    }
+
+    /// The admission that marks a claim sent must be durable before anything is forwarded.
+    @Test func aMostlyReadingStepThatWritesIsInTheFileWhenItReturns() async throws {
+        let path = try makeStoreTestPath()
+        let store = try SQLiteStore(path: path, timeout: .seconds(10))
+        try await store.transact { tx, now in try tx.put("known", KVRecord(value: [7], expiresAt: now + 60)) }
+        let raw = try RawSQLite(path)
+        let wrote = try await store.transactMostlyReading { tx, now -> Bool in
+            guard try tx.get("known") != nil else { return false }
+            try tx.put("sent", KVRecord(value: [1], expiresAt: now + 60))
+            return true
+        }
+        #expect(wrote)
+        #expect(try raw.int("SELECT count(*) FROM kv WHERE key = 'sent'") == 1)
         await store.close()
     }
 
@@ -158,7 +174,7 @@ import Testing
                 throw Refused()
             }
         }
-        #expect(try await store.transactProvisional { tx, _ in try tx.get("k")?.value } == [0])
+        #expect(try await store.transactMostlyReading { tx, _ in try tx.get("k")?.value } == [0])
         await store.close()
     }
 
@@ -175,7 +191,7 @@ import Testing
                         try tx.put("counter", KVRecord(value: encodeCounter(current + 1), expiresAt: expiry))
                         return current + 1
                     }
-                    let seen = try await store.transactProvisional { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                    let seen = try await store.transactMostlyReading { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
                     return seen >= written ? 0 : 1
                 }
                 group.addTask {
@@ -183,7 +199,7 @@ import Testing
                     var last = 0
                     var backwards = 0
                     for _ in 0..<20 {
-                        let seen = try await store.transactProvisional { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
+                        let seen = try await store.transactMostlyReading { tx, _ in try tx.get("counter").map { decodeCounter($0.value) } ?? -1 }
                         if seen < last { backwards += 1 }
                         last = seen
                     }
@@ -430,46 +446,15 @@ import Testing
         await store.close()
     }
 
-    // MARK: - Provisional claims
+    // MARK: - Failures inside a group
 
-    /// A provisional write is answered before its commit; the next durable step commits it too.
-    @Test func aProvisionalWriteLandsWithTheNextDurableStep() async throws {
-        let path = try makeStoreTestPath()
-        let store = try SQLiteStore(path: path, timeout: .seconds(10))
-        let raw = try RawSQLite(path)
-        let claimed = try await store.transactProvisional { tx, _ -> Bool in
-            try tx.put("claim", KVRecord(value: [1], expiresAt: 9e9))
-            return true
-        }
-        #expect(claimed)
-        // Read by the store's own later steps at once, committed or not.
-        #expect(try await store.transactProvisional { tx, _ in try tx.get("claim")?.value } == [1])
-        try await store.transact { tx, _ in try tx.put("sent", KVRecord(value: [2], expiresAt: 9e9)) }
-        #expect(try raw.int("SELECT count(*) FROM kv WHERE key IN ('claim', 'sent')") == 2)
-        await store.close()
-    }
-
-    /// With no durable step after it, a provisional write still commits on its own, shortly.
-    @Test func aProvisionalWriteAloneIsCommittedSoon() async throws {
-        let path = try makeStoreTestPath()
-        let store = try SQLiteStore(path: path, timeout: .seconds(10))
-        let raw = try RawSQLite(path)
-        try await store.transactProvisional { tx, _ in try tx.put("claim", KVRecord(value: [1], expiresAt: 9e9)) }
-        try await waitForStore("the lone provisional write is committed") {
-            (try? raw.int("SELECT count(*) FROM kv WHERE key = 'claim'")) == 1
-        }
-        try await store.transactProvisional { tx, _ in try tx.put("closing", KVRecord(value: [1], expiresAt: 9e9)) }
-        await store.close()
-        #expect(try raw.int("SELECT count(*) FROM kv WHERE key = 'closing'") == 1, "close commits what is open")
-    }
-
-    /// A provisional step that throws leaves nothing, and the steps around it still commit.
-    @Test func aFailedProvisionalStepLeavesNothing() async throws {
+    /// A step that throws after writing leaves nothing, and the steps around it still commit.
+    @Test func aFailedStepLeavesNothing() async throws {
         let path = try makeStoreTestPath()
         let store = try SQLiteStore(path: path, timeout: .seconds(10))
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
-            try await store.transactProvisional { tx, _ -> Int in
+            try await store.transactMostlyReading { tx, _ -> Int in
                 try tx.put("half", KVRecord(value: [1], expiresAt: 9e9))
                 throw Refused()
             }
