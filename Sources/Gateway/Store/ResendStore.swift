@@ -9,24 +9,15 @@ public protocol ResendStore: Sendable {
     func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision
     /// False when the claim is no longer the ticket's: the request must then not be sent.
     func markSent(_ ticket: Admission.Ticket, rules: Admission) async throws -> Bool
-    /// `admit`, then — when it claims — `markSent`, as the gateway runs them for every resend: a
-    /// `.claimed` answer means the claim is marked sent, durably, and the request may go. A store that
-    /// can run both in one visit does (see `Admission.admitMarkingSent`); the default makes the two
-    /// calls, and a claim lost between them answers `.inFlight` (someone else holds it now).
+    /// `admit` and — when it claims — `markSent`, in one atomic step, as the gateway runs them for
+    /// every resend: a `.claimed` answer means the claim is marked sent, durably, and the request may
+    /// go (see `Admission.admitMarkingSent`).
     func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision
     func complete(_ ticket: Admission.Ticket, _ outcome: Admission.Outcome, rules: Admission) async throws
     /// Answers when the store is reachable and writable (readiness probes).
     func probe() async throws
     /// Stops background work and releases files and connections; further calls fail.
     func close() async
-}
-
-extension ResendStore {
-    public func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
-        let decision = try await admit(ticket, rules: rules)
-        guard case .claimed = decision else { return decision }
-        return try await markSent(ticket, rules: rules) ? decision : .inFlight
-    }
 }
 
 /// Memory and SQLite: each step is one `transact` running `Admission` in this process.

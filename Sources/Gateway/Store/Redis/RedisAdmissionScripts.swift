@@ -18,7 +18,8 @@
 /// Arguments, the same for the three scripts:
 /// KEYS: identity claim, one key per limit, then the idempotency-key claim when there is a key.
 /// ARGV: 1 now ("" = Redis's clock), 2 token, 3 identity, 4 claim TTL, 5 sent TTL, 6 dedupe window,
-/// 7 key TTL, 8 block unknown ("1"/"0"), 9 number of limits, 10 outcome action, 11 outcome bytes,
+/// 7 key TTL, 8 block unknown ("1"/"0"), 9 number of limits, 10 outcome action (for `admit`: "send"
+/// marks a claim sent as it is taken, as `markSent` right after it would), 11 outcome bytes,
 /// 12 channel to publish the identity on when an outcome lands; from 13, four per limit: policy, limit,
 /// window, kind ("g" GCRA, "r" rolling).
 enum RedisAdmissionScripts {
@@ -125,8 +126,14 @@ enum RedisAdmissionScripts {
           redis.call('PEXPIRE', w[1], math.ceil(w[2]))
           claim.cs = '1'
         end
-        save(KEYS[1], claim, now + claim_ttl)
-        if keyrec then save(keyrec, claim, now + claim_ttl) end
+        if ARGV[10] == 'send' then
+          claim.p, claim.sd = 's', ms(now + sent_ttl)
+          save(KEYS[1], claim, now + sent_ttl + dedupe)
+          if keyrec then save(keyrec, claim, now + sent_ttl + key_ttl) end
+        else
+          save(KEYS[1], claim, now + claim_ttl)
+          if keyrec then save(keyrec, claim, now + claim_ttl) end
+        end
         local reply = {'claimed'}
         for _, v in ipairs(flat) do reply[#reply + 1] = v end
         return reply

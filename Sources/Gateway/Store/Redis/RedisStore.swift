@@ -28,7 +28,16 @@ public final class RedisStore: ResendStore {
     }
 
     public func admit(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
-        let (keys, arguments) = call(ticket, rules)
+        try await admit(ticket, rules, action: "")
+    }
+
+    /// One script call: a claim is marked sent as it is taken.
+    public func admitForSending(_ ticket: Admission.Ticket, rules: Admission) async throws -> Admission.Decision {
+        try await admit(ticket, rules, action: "send")
+    }
+
+    private func admit(_ ticket: Admission.Ticket, _ rules: Admission, action: String) async throws -> Admission.Decision {
+        let (keys, arguments) = call(ticket, rules, action: action)
         let reply = try await client.run(RedisAdmissionScripts.admit, keys: keys, arguments: arguments)
         guard case .array(let items?) = reply, let kind = items.first?.string else { throw unexpected(reply) }
         func remaining(from start: Int) throws -> [String: Int] {
