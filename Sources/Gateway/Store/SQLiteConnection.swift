@@ -122,11 +122,10 @@ final class SQLiteConnection: @unchecked Sendable {
         _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
     }
 
-    /// Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
-    /// `step(now:_:)` inside its own SAVEPOINT, so one that fails undoes only its own writes. The commit
-    /// is the expensive part of a small transaction (WAL append, locks); under load callers queue up and
-    /// share it.
-    private var groupOpen = false
+    // Group commit: several callers' transactions in one `BEGIN IMMEDIATE … COMMIT`, each run by
+    // `step(now:_:)` inside its own SAVEPOINT, so one that fails undoes only its own writes. The commit
+    // is the expensive part of a small transaction (WAL append, locks); under load callers queue up and
+    // share it.
 
     /// Opens a group. Throws when BEGIN fails; then no group is open.
     func beginGroup() throws {
@@ -134,13 +133,11 @@ final class SQLiteConnection: @unchecked Sendable {
         groupBroken = nil
         groupTouched = [:]
         try run(sql.begin, "BEGIN IMMEDIATE")
-        groupOpen = true
     }
 
     /// Commits the open group. Throws when the commit fails: then nothing of any of its steps landed.
     func commitGroup() throws {
         let sql = try statementsOrFail()
-        groupOpen = false
         do {
             // A step whose writes could not be undone must not be committed with the others.
             if let groupBroken { throw groupBroken }
