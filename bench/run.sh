@@ -5,7 +5,8 @@
 # each store (memory, sqlite, and redis: a local redis-server on loopback, sharing the same cores). Every row shares the same 2 cores with wrk and the upstream: compare ratios, not absolute
 # figures. The `-paced` rows compare latency at about the same rate rather than flat out: each connection
 # pauses 1 ms between requests (BENCH_PAUSE_MS), so a faster proxy is not simply driven harder on the
-# shared cores. Usage: bench/run.sh [seconds] [connections]
+# shared cores; the `-paced-4ms` rows do the same for forwards, at a rate the gateway can forward.
+# Usage: bench/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -131,8 +132,10 @@ nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
 row "nginx-upstream-direct" 18184 "$nginx_worker" bench/distinct-resends.lua
 row "nginx-proxy" 18185 "$nginx_worker" bench/distinct-resends.lua
 BENCH_PAUSE_MS=1 row "nginx-proxy-paced" 18185 "$nginx_worker" bench/distinct-resends.lua
+BENCH_PAUSE_MS=4 row "nginx-proxy-paced-4ms" 18185 "$nginx_worker" bench/distinct-resends.lua
 start_gateway full sqlite 18186 "" 18184 api_key
 row "gateway-full-sqlite" 18186 "$gateway_pid" bench/distinct-resends.lua
+BENCH_PAUSE_MS=4 row "gateway-full-sqlite-paced-4ms" 18186 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-full-sqlite-replay" 18186 "$gateway_pid" bench/replay-resend.lua
 BENCH_PAUSE_MS=1 row "gateway-full-replay-paced" 18186 "$gateway_pid" bench/replay-resend.lua
 stop_gateway
@@ -161,6 +164,7 @@ ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { p
 echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
 echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
 echo "p99 at about the same rate (-paced rows): gateway replays / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-replay-paced.p99")" -v b="$(cat "$out/nginx-proxy-paced.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-replay-paced nginx-proxy-paced) of each other)"
+echo "p99 of forwards at about the same rate (-paced-4ms rows): gateway / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-sqlite-paced-4ms.p99")" -v b="$(cat "$out/nginx-proxy-paced-4ms.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-sqlite-paced-4ms nginx-proxy-paced-4ms) of each other)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
 echo "gateway-sqlite / direct = $(ratio gateway-sqlite-forward direct-to-stub)"
 echo "gateway-sqlite / gateway-memory = $(ratio gateway-sqlite-forward gateway-memory-forward)"
