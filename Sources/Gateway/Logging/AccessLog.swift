@@ -28,9 +28,7 @@ public final class AccessLog: Sendable {
         self.capacity = capacity
         redact = Array(Set(redactQuery.map { $0.lowercased() }))
         let descriptor = try Self.open(path)
-        let thread = Thread { [self] in self.writeLoop(descriptor) }
-        thread.name = "access-log"
-        thread.start()
+        NamedThread.start("access-log") { [self] in self.writeLoop(descriptor) }
     }
 
     /// Queues the line for a finished request; never blocks.

@@ -23,9 +23,7 @@ final class DeadlineThread: @unchecked Sendable {
     private var stopped = false
 
     init(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        NamedThread.start(name) { [self] in run() }
     }
 
     /// Calls `fire` on the deadlines' thread after `delay`, unless `cancel` comes first.

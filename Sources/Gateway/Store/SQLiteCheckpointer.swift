@@ -35,9 +35,7 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         // The same durability as the store's connection: the WAL is synced before its pages are copied,
         // the database file after.
         sqlite3_exec(handle, "PRAGMA synchronous = NORMAL", nil, nil, nil)
-        let thread = Thread { [self] in run() }
-        thread.name = "gateway-sqlite-checkpoint"
-        thread.start()
+        NamedThread.start("sqlite-ckpt") { [self] in run() }
     }
 
     /// Asks for a checkpoint; requests made while one runs are served by one more run.

@@ -18,7 +18,7 @@ public final class SQLiteStore: StateStore {
     public let path: String
     private let timeout: Duration
     private let worker: SQLiteWorker
-    private let deadlines = DeadlineThread(name: "gateway-sqlite-deadlines")
+    private let deadlines = DeadlineThread(name: "sqlite-timeouts")
     private let mirror = SQLiteMirror()
     private let clock: @Sendable () -> Double
 
@@ -71,9 +71,7 @@ public final class SQLiteStore: StateStore {
         worker = SQLiteWorker(
             connection: connection, checkpointer: checkpointer, mirror: mirror, lock: lock, clock: clock,
             purgeInterval: max(purgeInterval.seconds, 0.001), purgeBatch: max(purgeBatch, 1))
-        let thread = Thread { [worker] in worker.run() }
-        thread.name = "gateway-sqlite-store"
-        thread.start()
+        NamedThread.start("sqlite-store") { [worker] in worker.run() }
     }
 
     deinit {

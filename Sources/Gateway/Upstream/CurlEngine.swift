@@ -25,9 +25,7 @@ public final class CurlEngine: Sendable {
         inbox = CurlInbox(multi: handle)
         loop = CurlLoop(multi: handle, settings: settings, inbox: inbox)
         let loop = self.loop
-        let thread = Thread { loop.run() }
-        thread.name = "curl-multi"
-        thread.start()
+        NamedThread.start("curl-multi") { loop.run() }
     }
 
     /// Sends the request once and returns the complete answer, or throws `UpstreamFailure`.
