@@ -109,7 +109,9 @@ struct IdempotencyPluginTests {
 
     @Test func aWaitThatOutlastsCoalesceWaitIs409() async throws {
         var stub = StubOptions()
-        stub.latencyMilliseconds = 1500
+        // Long enough that the second request is admitted while the first is still upstream, even on
+        // a machine busy with other builds (at 1.5 s it once arrived after the first had finished).
+        stub.latencyMilliseconds = 3000
         try await withGateway(stub: stub, sections: ["idempotency": ["coalesce_wait = \"300ms\""]]) { gateway in
             async let first = gateway.client.send("POST", gateway.base + path)
             try await gateway.waitUntilForwarding()
