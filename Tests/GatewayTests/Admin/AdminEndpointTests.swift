@@ -23,7 +23,7 @@ struct AdminEndpointTests {
             let admin = "http://127.0.0.1:\(gateway.ports.admin)"
             #expect(await gateway.client.send("GET", admin + "/healthz").status == 200)
             var ready = await gateway.client.send("GET", admin + "/readyz")
-            for _ in 0..<20 where ready.status != 200 {
+            for _ in 0..<100 where ready.status != 200 {
                 try await Task.sleep(for: .milliseconds(100))
                 ready = await gateway.client.send("GET", admin + "/readyz")
             }

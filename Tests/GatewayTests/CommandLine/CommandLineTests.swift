@@ -72,10 +72,15 @@ struct CommandLineTests {
         defer { if gateway.isRunning { gateway.terminate() } }
         let client = TestHTTPClient()
         _ = await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap11")
-        try await Task.sleep(for: .milliseconds(200))
+        // The line is written, then the file renamed; the reopen creates the file again. Polled, not
+        // slept: on a busy machine either can take longer than a guess.
+        func wait(_ condition: () -> Bool) async throws {
+            for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try await wait { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("soap11") }
         try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
         kill(gateway.processIdentifier, SIGUSR1)
-        try await Task.sleep(for: .milliseconds(200))
+        try await wait { FileManager.default.fileExists(atPath: log) }
         _ = await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap12")
         gateway.terminate()
         #expect(await GatewayProcess.finish(gateway).status == 0)

@@ -6,9 +6,19 @@ import Testing
 struct OperationsTests {
     let client = TestHTTPClient()
 
+    /// Polls the admin `/metrics` until it has `line` (a signal is handled when it is handled; a fixed
+    /// sleep is a guess a busy machine can lose).
+    func waitForMetric(_ line: String, admin: Int) async throws {
+        for _ in 0..<200 {
+            if await client.send("GET", "http://127.0.0.1:\(admin)/metrics").body.contains(line) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no \(line) in /metrics after 10 s")
+    }
+
     @Test func sighupChangesALimitLiveAndSurvivesBrokenOrFixedKeyEdits() async throws {
         let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
-        let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)"])
+        let stub = try await GatewayProcess.stub(port: stubPort)
         defer { stub.terminate() }
         func text(_ perContact: String, listen: Int) -> String {
             """
@@ -36,20 +46,20 @@ struct OperationsTests {
 
         try text("3/1h", listen: gatewayPort).write(toFile: config, atomically: true, encoding: .utf8)
         kill(gateway.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitForMetric("gateway_config_reloads_total{result=\"ok\"} 1", admin: adminPort)
         #expect(await resend() == 200, "the new limit applies")
 
         try "[server\nbroken".write(toFile: config, atomically: true, encoding: .utf8)
         kill(gateway.processIdentifier, SIGHUP)
         try text("3/1h", listen: gatewayPort + 1).replacingOccurrences(of: "3/1h", with: "10/1h").write(toFile: config + ".2", atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitForMetric("gateway_config_reloads_total{result=\"invalid\"} 1", admin: adminPort)
         #expect(await resend() == 200, "still serving with the previous configuration")
         #expect(await resend() == 429, "…whose limit is 3")
 
         try FileManager.default.removeItem(atPath: config)
         try FileManager.default.moveItem(atPath: config + ".2", toPath: config)
         kill(gateway.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitForMetric("gateway_config_reloads_total{result=\"refused\"} 1", admin: adminPort)
         #expect(await resend() == 429, "a listen change is refused as a whole")
 
         let metrics = await client.send("GET", "http://127.0.0.1:\(adminPort)/metrics").body
@@ -64,12 +74,12 @@ struct OperationsTests {
 
     @Test func sigtermDrainsThenLetsAnInFlightRequestFinishAndExitsZero() async throws {
         let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
-        let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)", "--latency", "1500"])
+        let stub = try await GatewayProcess.stub(port: stubPort, latency: 1500)
         defer { stub.terminate() }
         let config = try temporaryFile("""
             [server]
             listen = "127.0.0.1:\(gatewayPort)"
-            drain_delay = "1s"
+            drain_delay = "4s"
             [admin]
             listen = "127.0.0.1:\(adminPort)"
             [upstream]
@@ -82,16 +92,22 @@ struct OperationsTests {
         let gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         defer { if gateway.isRunning { gateway.terminate() } }
         var ready = 0
-        for _ in 0..<30 where ready != 200 {
+        for _ in 0..<100 where ready != 200 {
             try await Task.sleep(for: .milliseconds(100))
             ready = await client.send("GET", "http://127.0.0.1:\(adminPort)/readyz").status
         }
         #expect(ready == 200)
         async let slow = client.send("POST", "http://127.0.0.1:\(gatewayPort)" + Fixtures.resendPath())
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitForMetric("gateway_inflight_forwards 1", admin: adminPort)
         gateway.terminate()
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(await client.send("GET", "http://127.0.0.1:\(adminPort)/readyz").status == 503, "readiness drops at once")
+        // Readiness drops as soon as the signal is handled, while the listener keeps serving for the
+        // whole drain_delay (4 s: room for a busy machine between the two checks).
+        var readiness = 200
+        for _ in 0..<40 where readiness != 503 {
+            readiness = await client.send("GET", "http://127.0.0.1:\(adminPort)/readyz").status
+            if readiness != 503 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(readiness == 503, "readiness drops at once")
         #expect(await client.send("GET", "http://127.0.0.1:\(gatewayPort)/soap11").status == 404, "still serving during drain_delay")
         #expect(await slow.status == 200, "the in-flight resend finished")
         #expect(await GatewayProcess.finish(gateway).status == 0)

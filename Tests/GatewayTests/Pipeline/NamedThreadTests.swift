@@ -39,7 +39,13 @@ struct NamedThreadTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("named-threads-\(UUID().uuidString)/state.db").path
         let store = try SQLiteStore(path: path, timeout: .seconds(10))
         try await store.transact { tx, now in try tx.put("k", KVRecord(value: [1], expiresAt: now + 60)) }
-        let names = try Self.kernelThreadNames()
+        // Each thread names itself when it first runs, which on a busy machine can come later.
+        let expected = ["sqlite-store", "sqlite-ckpt", "sqlite-timeouts"]
+        var names = try Self.kernelThreadNames()
+        for _ in 0..<200 where !expected.allSatisfy(names.contains) {
+            try await Task.sleep(for: .milliseconds(50))
+            names = try Self.kernelThreadNames()
+        }
         for expected in ["sqlite-store", "sqlite-ckpt", "sqlite-timeouts"] {
             #expect(names.contains(expected), "no thread named \(expected): \(Set(names).sorted())")
         }

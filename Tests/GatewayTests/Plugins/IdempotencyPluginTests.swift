@@ -111,7 +111,7 @@ struct IdempotencyPluginTests {
         var stub = StubOptions()
         // Long enough that the second request is admitted while the first is still upstream, even on
         // a machine busy with other builds (at 1.5 s it once arrived after the first had finished).
-        stub.latencyMilliseconds = 3000
+        stub.latencyMilliseconds = 5000
         try await withGateway(stub: stub, sections: ["idempotency": ["coalesce_wait = \"300ms\""]]) { gateway in
             async let first = gateway.client.send("POST", gateway.base + path)
             try await gateway.waitUntilForwarding()
@@ -214,9 +214,13 @@ struct IdempotencyPluginTests {
         var stub = StubOptions()
         stub.latencyMilliseconds = 800
         try await withGateway(stub: stub) { gateway in
-            let impatient = TestHTTPClient(timeout: .milliseconds(200))
-            #expect(await impatient.send("POST", gateway.base + path).status == 0)
-            try await Task.sleep(for: .milliseconds(1000))
+            // The client hangs up once the forward is under way, then comes back after it has ended.
+            let port = gateway.ports.gateway
+            let connection = await inThread { try? RawConnection(port: port) }
+            #expect(connection?.send("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n") == true)
+            try await gateway.waitUntilForwarding()
+            connection?.close()
+            try await gateway.waitUntilForwarding(0)
             let retry = await gateway.client.send("POST", gateway.base + path)
             #expect(retry.status == 200)
             #expect(retry.header("Idempotent-Replayed") == "true")

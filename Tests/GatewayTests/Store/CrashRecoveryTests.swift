@@ -10,7 +10,7 @@ struct CrashRecoveryTests {
         let (gatewayPort, adminPort, stubPort) = (try closedPort(), try closedPort(), try closedPort())
         let folder = URL(fileURLWithPath: try temporaryFile("")).deletingLastPathComponent().appendingPathComponent("state").path
         let config = try GatewayProcess.config(
-            gateway: gatewayPort, admin: adminPort, upstream: "http://127.0.0.1:\(stubPort)", upstreamLines: "connect_timeout = \"1s\"\ntimeout = \"2s\"",
+            gateway: gatewayPort, admin: adminPort, upstream: "http://127.0.0.1:\(stubPort)", upstreamLines: "connect_timeout = \"1s\"\ntimeout = \"5s\"",
             extra: """
             [idempotency]
             coalesce_wait = "300ms"
@@ -20,8 +20,11 @@ struct CrashRecoveryTests {
             [store]
             backend = "sqlite"
             path = "\(folder)/state.db"
+            timeout = "5s"
             """)
-        let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)", "--latency", "1200"])
+        // Every step waits for what it needs rather than sleeping a guess: the stub holds each resend
+        // 2 s, and b's claim lives 6 s from its sent mark (timeout + connect_timeout).
+        let stub = try await GatewayProcess.stub(port: stubPort, latency: 2000)
         defer { stub.terminate() }
         let base = "http://127.0.0.1:\(gatewayPort)"
         let (a, b, c) = (Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()), Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()))
@@ -29,24 +32,29 @@ struct CrashRecoveryTests {
         var gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         #expect(await client.send("POST", base + a).status == 200)
         async let inFlight = client.send("POST", base + b)
-        try await Task.sleep(for: .milliseconds(500))
+        func invitations() async -> String { await client.send("GET", "http://127.0.0.1:\(stubPort)/__stub/sent").body }
+        for _ in 0..<200 where await !invitations().contains("\"total\":2") { try await Task.sleep(for: .milliseconds(20)) }
         kill(gateway.processIdentifier, SIGKILL)
         _ = await GatewayProcess.finish(gateway)
         #expect(await inFlight.status == 0, "the client lost its gateway")
 
         gateway = try await GatewayProcess.serve(config: config, admin: adminPort)
         defer { gateway.terminate() }
+        // b reached the upstream, so it was marked sent before the crash: a copy waits, then is
+        // refused (409) while the claim's deadline has not passed…
+        #expect(await client.send("POST", base + b).status == 409)
         let replay = await client.send("POST", base + a)
         #expect(replay.status == 200)
         #expect(replay.header("Idempotent-Replayed") == "true")
         let sameContact = a.replacingOccurrences(of: a.split(separator: "/")[2], with: Fixtures.guid())
         #expect(await client.send("POST", base + sameContact).status == 429, "the contact's quota was kept")
         #expect(await client.send("POST", base + c).status == 200, "nothing else is blocked")
-        // The in-flight resend was marked sent before the crash: a copy waits, then — once the claim's
-        // deadline (timeout + connect_timeout) has passed — is answered outcome-unknown, never re-sent.
-        #expect(await client.send("POST", base + b).status == 409)
-        try await Task.sleep(for: .milliseconds(3000))
-        let unknown = await client.send("POST", base + b)
+        // …and once it has passed, is answered outcome-unknown, never re-sent.
+        var unknown = await client.send("POST", base + b)
+        for _ in 0..<100 where unknown.status == 409 {
+            try await Task.sleep(for: .milliseconds(200))
+            unknown = await client.send("POST", base + b)
+        }
         #expect(unknown.status == 502)
         #expect(unknown.body.contains("UpstreamOutcomeUnknown"))
         let sent = await client.send("GET", "http://127.0.0.1:\(stubPort)/__stub/sent")

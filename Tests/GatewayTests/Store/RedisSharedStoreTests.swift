@@ -32,7 +32,7 @@ struct RedisSharedStoreTests {
 
     func cluster(redis: String, instances: Int = 3, latency: Int = 400, extra: String = "") async throws -> Cluster {
         let stubPort = try closedPort()
-        let stub = try GatewayProcess.start(["stub-upstream", "--listen", "127.0.0.1:\(stubPort)", "--latency", String(latency)])
+        let stub = try await GatewayProcess.stub(port: stubPort, latency: latency)
         let prefix = RedisTestServer.uniquePrefix()
         var cluster = Cluster(gateways: [], bases: [], admins: [], stub: stub, stubBase: "http://127.0.0.1:\(stubPort)")
         do {
@@ -50,7 +50,7 @@ struct RedisSharedStoreTests {
                     backend = "redis"
                     redis_url = "\(redis)"
                     key_prefix = "\(prefix)"
-                    timeout = "500ms"
+                    timeout = "5s"
                     """)
                 cluster.gateways.append(try await GatewayProcess.serve(config: config, admin: admin))
                 cluster.bases.append("http://127.0.0.1:\(port)")
@@ -124,7 +124,9 @@ struct RedisSharedStoreTests {
         var warnings: [Bool] = []
         for redis in [evicting, safe] {
             let cluster = try await cluster(redis: redis.url, instances: 1, latency: 10)
-            try await Task.sleep(for: .milliseconds(300))
+            // The check runs in the background after start; for the safe server there is nothing to
+            // poll for, so give it a generous while.
+            try await Task.sleep(for: .milliseconds(2000))
             cluster.gateways[0].terminate()
             let output = await GatewayProcess.finish(cluster.gateways[0])
             await cluster.stop()
@@ -146,7 +148,7 @@ struct RedisSharedStoreTests {
         let refused = await client.send("POST", gateway + Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()))
         let refusedElsewhere = await client.send("POST", cluster.bases[1] + Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid()))
         var notReady = false
-        for _ in 0..<40 where !notReady {
+        for _ in 0..<100 where !notReady {
             notReady = await client.send("GET", admin + "/readyz").status == 503
             if !notReady { try await Task.sleep(for: .milliseconds(100)) }
         }
@@ -154,12 +156,12 @@ struct RedisSharedStoreTests {
 
         try redis.resume()
         var resumed = 0
-        for _ in 0..<50 where resumed != 200 {
+        for _ in 0..<100 where resumed != 200 {
             resumed = await client.send("POST", gateway + Fixtures.resendPath(Fixtures.guid(), contact: Fixtures.guid())).status
             if resumed != 200 { try await Task.sleep(for: .milliseconds(100)) }
         }
         var ready = false
-        for _ in 0..<40 where !ready {
+        for _ in 0..<100 where !ready {
             ready = await client.send("GET", admin + "/readyz").status == 200
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }

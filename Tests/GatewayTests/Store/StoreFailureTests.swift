@@ -26,7 +26,7 @@ struct StoreFailureTests {
 
     @Test func rejectModeAnswers503AndForwardsNothing() async throws {
         let path = try statePath()
-        try await withGateway(sections: ["store": ["backend = \"sqlite\"", "path = \"\(path)\"", "timeout = \"200ms\""]]) { gateway in
+        try await withGateway(sections: ["store": ["backend = \"sqlite\"", "path = \"\(path)\"", "timeout = \"2s\""]]) { gateway in
             let lock = ExternalLock(path)
             let refused = await gateway.client.send("POST", gateway.base + Fixtures.resendPath())
             lock.release()
@@ -42,7 +42,7 @@ struct StoreFailureTests {
 
     @Test func allowModeForwardsWithoutProtectionAndSaysSo() async throws {
         let path = try statePath()
-        let sections = ["store": ["backend = \"sqlite\"", "path = \"\(path)\"", "timeout = \"200ms\"", "on_error = \"allow\""]]
+        let sections = ["store": ["backend = \"sqlite\"", "path = \"\(path)\"", "timeout = \"2s\"", "on_error = \"allow\""]]
         try await withGateway(sections: sections) { gateway in
             let lock = ExternalLock(path)
             let response = await gateway.client.send("POST", gateway.base + Fixtures.resendPath())

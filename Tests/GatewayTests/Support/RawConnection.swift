@@ -26,15 +26,25 @@ final class RawConnection: @unchecked Sendable {
 
     /// Everything until the peer closes or `timeout` passes.
     func readAll(timeout: Duration) -> String {
+        read(timeout: timeout, untilClosed: true)
+    }
+
+    /// The first bytes to arrive within `timeout`, or nothing: that the peer has begun to answer,
+    /// without waiting for a keep-alive connection to close.
+    func readSome(timeout: Duration) -> String {
+        read(timeout: timeout, untilClosed: false)
+    }
+
+    private func read(timeout: Duration, untilClosed: Bool) -> String {
         var tv = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        repeat {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count <= 0 { break }
             out.append(contentsOf: buffer[0..<count])
-        }
+        } while untilClosed
         return String(decoding: out, as: UTF8.self)
     }
 

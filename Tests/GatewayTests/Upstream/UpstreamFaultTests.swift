@@ -8,7 +8,7 @@ import Testing
 struct UpstreamFaultTests {
     static let ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
 
-    func withScripted(_ script: [ScriptedUpstream.Step], timeout: String = "2s", scheme: String = "http", _ body: (GatewayHarness, ScriptedUpstream) async throws -> Void) async throws {
+    func withScripted(_ script: [ScriptedUpstream.Step], timeout: String = "10s", scheme: String = "http", _ body: (GatewayHarness, ScriptedUpstream) async throws -> Void) async throws {
         let upstream = try ScriptedUpstream(script: script)
         defer { upstream.stop() }
         try await withGateway(
