@@ -6,6 +6,8 @@
 # figures. The `-paced` rows compare latency at about the same rate rather than flat out: each connection
 # pauses 1 ms between requests (BENCH_PAUSE_MS), so a faster proxy is not simply driven harder on the
 # shared cores; the `-paced-4ms` rows do the same for forwards, at a rate the gateway can forward.
+# `gateway-passthrough` sends a path no plugin handles through the same gateway: the serving engine and
+# the libcurl forward alone, the ceiling any resend forward is measured against.
 # Usage: bench/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,6 +140,7 @@ row "gateway-full-sqlite" 18186 "$gateway_pid" bench/distinct-resends.lua
 BENCH_PAUSE_MS=4 row "gateway-full-sqlite-paced-4ms" 18186 "$gateway_pid" bench/distinct-resends.lua
 row "gateway-full-sqlite-replay" 18186 "$gateway_pid" bench/replay-resend.lua
 BENCH_PAUSE_MS=1 row "gateway-full-replay-paced" 18186 "$gateway_pid" bench/replay-resend.lua
+row "gateway-passthrough" 18186 "$gateway_pid" bench/passthrough.lua
 stop_gateway
 start_gateway xml sqlite 18187 "" 18184 api_key json
 BENCH_ACCEPT=application/xml row "gateway-xml-client-json-up" 18187 "$gateway_pid" bench/distinct-resends.lua
@@ -163,6 +166,7 @@ stop_gateway
 ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
 echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
 echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
+echo "gateway passthrough (no plugin, no store: the engine alone) / nginx-proxy = $(ratio gateway-passthrough nginx-proxy)"
 echo "p99 at about the same rate (-paced rows): gateway replays / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-replay-paced.p99")" -v b="$(cat "$out/nginx-proxy-paced.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-replay-paced nginx-proxy-paced) of each other)"
 echo "p99 of forwards at about the same rate (-paced-4ms rows): gateway / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-sqlite-paced-4ms.p99")" -v b="$(cat "$out/nginx-proxy-paced-4ms.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-sqlite-paced-4ms nginx-proxy-paced-4ms) of each other)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
