@@ -141,6 +141,7 @@ BENCH_PAUSE_MS=4 row "gateway-full-sqlite-paced-4ms" 18186 "$gateway_pid" bench/
 row "gateway-full-sqlite-replay" 18186 "$gateway_pid" bench/replay-resend.lua
 BENCH_PAUSE_MS=1 row "gateway-full-replay-paced" 18186 "$gateway_pid" bench/replay-resend.lua
 row "gateway-passthrough" 18186 "$gateway_pid" bench/passthrough.lua
+BENCH_PAUSE_MS=4 row "gateway-passthrough-paced-4ms" 18186 "$gateway_pid" bench/passthrough.lua
 stop_gateway
 start_gateway xml sqlite 18187 "" 18184 api_key json
 BENCH_ACCEPT=application/xml row "gateway-xml-client-json-up" 18187 "$gateway_pid" bench/distinct-resends.lua
@@ -167,6 +168,7 @@ ratio() { awk -v a="$(cat "$out/$1.rps")" -v b="$(cat "$out/$2.rps")" 'BEGIN { p
 echo "gateway-full-sqlite / nginx-proxy = $(ratio gateway-full-sqlite nginx-proxy)"
 echo "gateway replays / nginx-proxy = $(ratio gateway-full-sqlite-replay nginx-proxy)"
 echo "gateway passthrough (no plugin, no store: the engine alone) / nginx-proxy = $(ratio gateway-passthrough nginx-proxy)"
+echo "p99 of passthrough at about the same rate (-paced-4ms rows): gateway / nginx-proxy = $(awk -v a="$(cat "$out/gateway-passthrough-paced-4ms.p99")" -v b="$(cat "$out/nginx-proxy-paced-4ms.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-passthrough-paced-4ms nginx-proxy-paced-4ms) of each other)"
 echo "p99 at about the same rate (-paced rows): gateway replays / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-replay-paced.p99")" -v b="$(cat "$out/nginx-proxy-paced.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-replay-paced nginx-proxy-paced) of each other)"
 echo "p99 of forwards at about the same rate (-paced-4ms rows): gateway / nginx-proxy = $(awk -v a="$(cat "$out/gateway-full-sqlite-paced-4ms.p99")" -v b="$(cat "$out/nginx-proxy-paced-4ms.p99")" 'BEGIN { printf "%.2f", a / b }') (rates $(ratio gateway-full-sqlite-paced-4ms nginx-proxy-paced-4ms) of each other)"
 echo "gateway-memory / direct = $(ratio gateway-memory-forward direct-to-stub)"
