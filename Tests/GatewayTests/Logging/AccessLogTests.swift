@@ -82,37 +82,29 @@ struct AccessLogDecisionTests {
         }
     }
 
-    // Two gateways, one outcome each, so that neither depends on how fast a busy machine delivers the
-    // copy: one test that needed a copy to give up and another to wait it out, 1 s apart, once missed.
-
-    @Test func aCopyThatGivesUpWaitingIsLoggedAsConflict() async throws {
-        // The first takes 8 s upstream; a copy sent once it is in flight gives up after 1 s.
+    /// The logged decisions when a copy is sent once the first is in flight: the first held `upstream`
+    /// milliseconds, the copy allowed to wait `coalesceWait`. One outcome per gateway, with seconds of
+    /// room, so neither depends on how fast a busy machine delivers the copy (a single test that needed
+    /// one copy to give up and the next to wait it out, 1 s apart, once missed).
+    func decisionsOfACopy(upstream milliseconds: Int, coalesceWait: String) async throws -> [String] {
         var stub = StubOptions()
-        stub.latencyMilliseconds = 8000
-        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"1s\""]])
+        stub.latencyMilliseconds = milliseconds
+        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"\(coalesceWait)\""]])
         let (client, base) = (harness.client, harness.base)
         async let first = client.send("POST", base + Fixtures.resendPath())
         try await harness.waitUntilForwarding()
         _ = await client.send("POST", base + Fixtures.resendPath())
         _ = await first
         await harness.stop()
-        let seen = try decisions(harness).sorted()
-        #expect(seen == ["conflict", "forwarded"])
+        return try decisions(harness).sorted()
+    }
+
+    @Test func aCopyThatGivesUpWaitingIsLoggedAsConflict() async throws {
+        #expect(try await decisionsOfACopy(upstream: 8000, coalesceWait: "1s") == ["conflict", "forwarded"])
     }
 
     @Test func aCopyAnsweredWhileWaitingIsLoggedAsCoalesced() async throws {
-        // The first takes 4 s upstream; a copy sent once it is in flight may wait 15 s for it.
-        var stub = StubOptions()
-        stub.latencyMilliseconds = 4000
-        let harness = try await GatewayHarness.start(stub: stub, sections: ["idempotency": ["coalesce_wait = \"15s\""]])
-        let (client, base) = (harness.client, harness.base)
-        async let first = client.send("POST", base + Fixtures.resendPath())
-        try await harness.waitUntilForwarding()
-        _ = await client.send("POST", base + Fixtures.resendPath())
-        _ = await first
-        await harness.stop()
-        let seen = try decisions(harness).sorted()
-        #expect(seen == ["coalesced", "forwarded"])
+        #expect(try await decisionsOfACopy(upstream: 4000, coalesceWait: "15s") == ["coalesced", "forwarded"])
     }
 
     @Test func upstreamErrorTimeoutAndShed() async throws {

@@ -76,22 +76,21 @@ extension GatewayProcess {
     /// Starts `gateway stub-upstream` on `port` and returns once it answers, so a gateway started next
     /// never meets a closed port on a busy machine.
     static func stub(port: Int, latency: Int = 0) async throws -> ChildProcess {
-        let process = try start(["stub-upstream", "--listen", "127.0.0.1:\(port)", "--latency", String(latency)])
-        let client = TestHTTPClient()
-        for _ in 0..<100 {
-            if await client.send("GET", "http://127.0.0.1:\(port)/__stub/sent").status == 200 { return process }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        process.terminate()
-        throw GatewayProcessError.notReady(await finish(process).stderr)
+        try await started(["stub-upstream", "--listen", "127.0.0.1:\(port)", "--latency", String(latency)], answering: "http://127.0.0.1:\(port)/__stub/sent")
     }
 
     /// Starts `gateway serve` and returns once its admin `/healthz` answers.
     static func serve(config: String, admin: Int) async throws -> ChildProcess {
-        let process = try start(["serve", "--config", config])
+        try await started(["serve", "--config", config], answering: "http://127.0.0.1:\(admin)/healthz")
+    }
+
+    /// Starts the process and returns once `url` answers 200 (within 10 s, or it is stopped and its
+    /// stderr thrown).
+    private static func started(_ arguments: [String], answering url: String) async throws -> ChildProcess {
+        let process = try start(arguments)
         let client = TestHTTPClient()
         for _ in 0..<100 {
-            if await client.send("GET", "http://127.0.0.1:\(admin)/healthz").status == 200 { return process }
+            if await client.send("GET", url).status == 200 { return process }
             try await Task.sleep(for: .milliseconds(100))
         }
         process.terminate()
